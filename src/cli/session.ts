@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import type { ChalkInstance } from "chalk";
+import { ExitCode } from "../errors.js";
+import type { PlannedGate } from "../plan/plan.js";
+import { humanReporter } from "../report/human.js";
+import type { Report, Reporter } from "../report/report.js";
+import { RunStop } from "../run/signals.js";
+import { type CommonOptions, parseReporters, parseShard, type ReporterTarget } from "./options.js";
+import { Output } from "./output.js";
+
+/** What a gate-running command needs from the terminal: output, colour, reporters, signals. */
+export interface Session {
+  output: Output;
+  chalk: ChalkInstance;
+  targets: ReporterTarget[];
+  signal: AbortSignal;
+  /** The signal that interrupted the run, if any. */
+  interruptedBy(): NodeJS.Signals | undefined;
+  shardFilter?: (gates: PlannedGate[]) => PlannedGate[];
+  shardLabel?: string;
+  dispose(): void;
+}
+
+export async function openSession(opts: CommonOptions): Promise<Session> {
+  const targets = parseReporters(opts.reporter ?? []);
+  const shard = parseShard(opts.shard);
+  const { Chalk } = await import("chalk");
+  const colour = opts.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const chalk = new Chalk({ level: colour ? 1 : 0 });
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) {
+      // A second Ctrl-C: the user insists; leave now.
+      process.exit(signal === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint);
+    }
+    received = signal;
+    controller.abort(new RunStop("interrupted"));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    output: new Output(),
+    chalk,
+    targets,
+    signal: controller.signal,
+    interruptedBy: () => received,
+    shardFilter: shard
+      ? (gates) => gates.filter((g) => shardOf(g.gate.name, shard.total) === shard.index)
+      : undefined,
+    shardLabel: shard ? `${shard.index}/${shard.total}` : undefined,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+/** The shard (1-based) a gate belongs to: stable for a gate's name, whatever else changes. */
+export function shardOf(name: string, total: number): number {
+  const digest = createHash("sha256").update(name).digest();
+  return (digest.readUInt32BE(0) % total) + 1;
+}
+
+/** Writes the report with every reporter asked for, to stdout or files. */
+export async function emitReport(
+  session: Session,
+  report: Report,
+  opts: { quiet?: boolean; verbose?: boolean },
+): Promise<void> {
+  for (const target of session.targets) {
+    const reporter = await reporterFor(target, session, opts);
+    const text = reporter.render(report);
+    if (target.file) await session.output.file(target.file, text);
+    else session.output.out(text);
+  }
+}
+
+async function reporterFor(
+  target: ReporterTarget,
+  session: Session,
+  opts: { quiet?: boolean; verbose?: boolean },
+): Promise<Reporter> {
+  switch (target.name) {
+    case "human":
+      return humanReporter({
+        chalk: target.file ? new (await import("chalk")).Chalk({ level: 0 }) : session.chalk,
+        quiet: opts.quiet,
+        verbose: opts.verbose,
+      });
+    case "json":
+      return (await import("../report/json.js")).jsonReporter;
+    default:
+      throw new Error(`reporter ${target.name} is not available yet`);
+  }
+}
+
+/** The exit code of a finished gate run. */
+export function runExitCode(session: Session, ok: boolean): number {
+  const by = session.interruptedBy();
+  if (by) return by === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint;
+  return ok ? ExitCode.ok : ExitCode.red;
+}

@@ -1,0 +1,40 @@
+/** What one HTTP exchange showed, as data: the input of the pure judge. */
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The media type without parameters, lower-case, when the server sent one. */
+  mediaType?: string;
+  /** The body decoded as UTF-8. */
+  text: string;
+  bytes: number;
+  /** The body parsed as JSON; `undefined` when empty. */
+  json?: { ok: true; value: unknown } | { ok: false; error: string };
+}
+
+export type TransportKind =
+  | "timeout"
+  | "connection"
+  | "body-too-large"
+  | "deadline"
+  | "interrupted";
+
+export interface TransportFailure {
+  kind: TransportKind;
+  message: string;
+  /** The underlying error code, such as ECONNREFUSED. */
+  code?: string;
+}
+
+export interface Observation {
+  method: string;
+  url: string;
+  startedAt: string;
+  durationMs: number;
+  response?: HttpResponse;
+  failure?: TransportFailure;
+  /** URLs of redirects followed, in order. */
+  redirects: string[];
+  /** A redirect that was not followed because it leaves the origin. */
+  blockedRedirect?: string;
+}
