@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { ExitCode } from "../errors.js";
 import { shipgateVersion } from "../util/version.js";
 import { handleError } from "./errors.js";
@@ -40,7 +40,58 @@ export function buildProgram(): Command {
     (await import("./commands/check.js")).checkCommand(gates, opts),
   );
 
-  // COMMANDS-PENDING
+  common(
+    program
+      .command("lint")
+      .description("validate config, gates and RUNBOOK.md; --audit proves each gate can fail"),
+  )
+    .option("--audit", "run each gate once and judge mutated copies of its response")
+    .option("--runbook <path>", "the runbook to check", "RUNBOOK.md")
+    .action(async (opts) => (await import("./commands/lint.js")).lintCommand(opts));
+
+  common(
+    program
+      .command("release")
+      .description("preflight, gates, then tag, publish and push")
+      .argument("<version>", "the version to release (semver)"),
+    { shard: false },
+  )
+    .option("--dry-run", "exactly rehearse: run everything read-only and print what would change")
+    .option("--yes", "do not ask for confirmation")
+    .option(
+      "--skip-rehearsal",
+      "release without a recorded rehearsal (written into the tag evidence)",
+    )
+    .option("--otp <code>", "one-time password passed to npm publish")
+    .addOption(new Option("--shard <I/N>").hideHelp())
+    .action(async (version: string, opts) =>
+      (await import("./commands/release.js")).releaseCommand(version, opts),
+    );
+
+  common(
+    program
+      .command("rehearse")
+      .description(
+        "preflight and gates for real, every irreversible step printed, not run; records the rehearsal",
+      )
+      .argument("[version]", "the version a release would have"),
+  ).action(async (version: string | undefined, opts) =>
+    (await import("./commands/release.js")).rehearseCommand(version, opts),
+  );
+
+  program
+    .command("init")
+    .description("write a starter shipgate.yaml and gate")
+    .action(async () => (await import("./commands/init.js")).initCommand());
+
+  program
+    .command("demo")
+    .description(
+      "the whole story on loopback: a rehearsal, three refused releases, a green release",
+    )
+    .option("--no-color", "no colour in output")
+    .action(async (opts) => (await import("./commands/demo.js")).demoCommand(opts));
+
   return program;
 }
 

@@ -90,8 +90,10 @@ async function reporterFor(
       });
     case "json":
       return (await import("../report/json.js")).jsonReporter;
-    default:
-      throw new Error(`reporter ${target.name} is not available yet`);
+    case "junit":
+      return (await import("../report/junit.js")).junitReporter;
+    case "github":
+      return (await import("../report/github.js")).githubReporter(session.output);
   }
 }
 
