@@ -76,7 +76,12 @@ export function judge(
       });
     }
   }
-  if (expect.contentType && res.mediaType !== mediaType(expect.contentType)) {
+  // An html-response already names the page; a content-type failure beside it adds nothing.
+  if (
+    expect.contentType &&
+    res.mediaType !== mediaType(expect.contentType) &&
+    !(html && wantsJson)
+  ) {
     fail({
       kind: "content-type",
       message: `content type ${res.headers["content-type"] ?? "(none)"}, expected ${expect.contentType}`,
@@ -169,7 +174,10 @@ function htmlFailure(res: HttpResponse, ctx: JudgeContext, position: Failure["po
   return {
     kind: "html-response",
     message: `got an HTML page${title ? ` titled "${title}"` : ""} (status ${res.status}) where JSON was expected`,
-    hint: `${ctx.hostUrl} may be a frontend rather than the API: check environments.${ctx.environment}.hosts.${ctx.hostKey} in shipgate.yaml`,
+    hint:
+      res.status >= 500
+        ? `a generic HTML error page: the server's error handling hides the cause, so find the request in its logs (request id below, if any); if ${ctx.hostUrl} is a frontend rather than the API, fix environments.${ctx.environment}.hosts.${ctx.hostKey} in shipgate.yaml`
+        : `${ctx.hostUrl} may be a frontend rather than the API: check environments.${ctx.environment}.hosts.${ctx.hostKey} in shipgate.yaml`,
     position,
     excerpt: `${describeResponse(res)}: ${bodyText(res) || "(empty body)"}`,
     requestId: requestId(res),

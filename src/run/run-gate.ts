@@ -89,9 +89,8 @@ export async function runGate(planned: PlannedGate, ctx: GateRunContext): Promis
     );
   const judged = main.flatMap((s) => s.assertions);
   if (judged.length > 0) {
-    const selected = judged.reduce((n, a) => n + a.selected, 0);
-    const passed = judged.reduce((n, a) => n + a.passed, 0);
-    result.summary = `${passed}/${selected} selected ok`;
+    const counts = judged.map((a) => `${a.passed}/${a.selected}`);
+    result.summary = `${counts.join(", ")} selected ok`;
   }
   result.durationMs = Math.round(performance.now() - started);
   return result;
