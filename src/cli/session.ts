@@ -7,6 +7,7 @@ import type { Report, Reporter } from "../report/report.js";
 import { RunStop } from "../run/signals.js";
 import { type CommonOptions, parseReporters, parseShard, type ReporterTarget } from "./options.js";
 import { Output } from "./output.js";
+import { afterProgress } from "./progress.js";
 
 /** What a gate-running command needs from the terminal: output, colour, reporters, signals. */
 export interface Session {
@@ -66,21 +67,41 @@ export function shardOf(name: string, total: number): number {
 export async function emitReport(
   session: Session,
   report: Report,
-  opts: { quiet?: boolean; verbose?: boolean },
+  opts: { quiet?: boolean; verbose?: boolean; progressShown?: boolean },
 ): Promise<void> {
+  // Secrets go before any reporter escapes text (XML entities, GitHub's %-escapes), which
+  // would hide them from the redactor; the written text is redacted once more as well.
+  const clean = session.output.redactor.redactValue(withoutObservations(report));
   for (const target of session.targets) {
     const reporter = await reporterFor(target, session, opts);
-    const text = reporter.render(report);
+    let text = reporter.render(clean);
+    if (target.name === "human" && !target.file && opts.progressShown && "gateLines" in reporter)
+      text = afterProgress(text, clean.run.gates.flatMap(reporter.gateLines), opts.quiet ?? false);
     if (target.file) await session.output.file(target.file, text);
     else session.output.out(text);
   }
 }
 
-async function reporterFor(
+/** The report without raw responses, which no reporter shows and which may be megabytes. */
+function withoutObservations(report: Report): Report {
+  const gates = report.run.gates.map((g) => ({
+    ...g,
+    steps: g.steps.map(({ observation: _, ...step }) => step),
+  }));
+  return { ...report, run: { ...report.run, gates } };
+}
+
+/** True when the human report goes to stdout, so gate lines can be shown as gates end. */
+export function showsProgress(session: Session): boolean {
+  return session.targets.some((t) => t.name === "human" && !t.file);
+}
+
+/** A reporter for one target; the human one also hands out its per-gate lines. */
+export async function reporterFor(
   target: ReporterTarget,
   session: Session,
   opts: { quiet?: boolean; verbose?: boolean },
-): Promise<Reporter> {
+): Promise<Reporter | ReturnType<typeof humanReporter>> {
   switch (target.name) {
     case "human":
       return humanReporter({

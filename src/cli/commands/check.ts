@@ -3,11 +3,20 @@ import type { Report } from "../../report/report.js";
 import { shipgateVersion } from "../../util/version.js";
 import { handleError } from "../errors.js";
 import { type CommonOptions, parseConcurrency, parseDeadline } from "../options.js";
-import { emitReport, openSession, runExitCode } from "../session.js";
+import { createProgress, isLiveTerminal, type Progress } from "../progress.js";
+import {
+  emitReport,
+  openSession,
+  reporterFor,
+  runExitCode,
+  type Session,
+  showsProgress,
+} from "../session.js";
 
 /** `shipgate check [GATE...]`. */
 export async function checkCommand(gates: string[], opts: CommonOptions): Promise<void> {
   const session = await openSession(opts);
+  const progress = await progressFor(session, opts);
   try {
     const { loaded, plan, run } = await check({
       config: opts.config,
@@ -18,7 +27,11 @@ export async function checkCommand(gates: string[], opts: CommonOptions): Promis
       signal: session.signal,
       filter: session.shardFilter,
       redactor: session.output.redactor,
+      onPlanned: (plan) => progress?.planned(plan),
+      onGateStart: (gate) => progress?.start(gate),
+      onGateEnd: (result) => progress?.end(result),
     });
+    progress?.stop();
     const emptyShard = session.shardLabel !== undefined && plan.gates.length === 0;
     const ok = run.ok || emptyShard;
     const report: Report = {
@@ -40,11 +53,29 @@ export async function checkCommand(gates: string[], opts: CommonOptions): Promis
             : "check failed",
       shard: session.shardLabel,
     };
-    await emitReport(session, report, opts);
+    await emitReport(session, report, { ...opts, progressShown: progress !== undefined });
     process.exitCode = runExitCode(session, ok);
   } catch (error: unknown) {
     process.exitCode = handleError(error, session.output);
   } finally {
+    progress?.stop();
     session.dispose();
   }
+}
+
+/** Gate lines as gates end, when the human report goes to stdout; live on a terminal. */
+async function progressFor(session: Session, opts: CommonOptions): Promise<Progress | undefined> {
+  if (!showsProgress(session)) return undefined;
+  const human = await reporterFor({ name: "human" }, session, opts);
+  if (!("gateLines" in human)) return undefined;
+  return createProgress({
+    write: (text) => session.output.out(text),
+    chalk: session.chalk,
+    live: isLiveTerminal(process.stdout),
+    gateLines: human.gateLines,
+    quiet: opts.quiet,
+    command: "check",
+    shard: session.shardLabel,
+    columns: () => process.stdout.columns,
+  });
 }
