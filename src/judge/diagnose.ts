@@ -42,8 +42,17 @@ export function bodyText(res: HttpResponse, limit = EXCERPT_LENGTH): string {
       .replace(/<[^>]*>/g, " ");
     text = decodeEntities(text);
   }
-  text = collapse(text);
-  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+  return cutAtSpace(collapse(text), limit);
+}
+
+/**
+ * Cuts text at the last space before `limit`, never inside a word: a secret
+ * echoed in the body must not be shown in part, where redaction cannot see it.
+ */
+export function cutAtSpace(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const space = text.lastIndexOf(" ", limit);
+  return `${space > 0 ? text.slice(0, space) : ""}…`;
 }
 
 export function requestId(res: HttpResponse): string | undefined {

@@ -55,7 +55,7 @@ export function judge(
     const detail = html && wantsJson ? {} : errorDetail(res);
     fail({
       kind: "status",
-      message: `status ${res.status}, expected ${expect.status.join(" or ")}`,
+      message: `status ${res.status}${redirectNote(res)}, expected ${expect.status.join(" or ")}`,
       position: at("status"),
       ...detail,
     });
@@ -142,6 +142,13 @@ export function statusMatches(status: number, want: StatusMatcher[]): boolean {
   return want.some((w) =>
     typeof w === "number" ? w === status : Math.floor(status / 100) === Number(w[0]),
   );
+}
+
+/** `(a redirect to URL, not followed)` for a 3xx with a location. */
+function redirectNote(res: HttpResponse): string {
+  const location = res.headers.location;
+  if (res.status < 300 || res.status >= 400 || !location) return "";
+  return ` (a redirect to ${location}, not followed: set request.followRedirects for same-origin redirects)`;
 }
 
 function mediaType(contentType: string): string {

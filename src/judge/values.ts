@@ -43,9 +43,27 @@ export function jsonType(value: unknown): string {
   return typeof value;
 }
 
-/** A short JSON rendering for messages. */
+/**
+ * A short JSON rendering for messages. A long one is cut only between JSON
+ * tokens or at a space inside a string, never inside a word: a secret the
+ * server echoed back must not survive in part, where redaction cannot see it.
+ */
 export function show(value: unknown, max = 80): string {
   if (value === undefined) return "nothing";
   const text = JSON.stringify(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  let cut = 0;
+  let inString = false;
+  for (let i = 0; i < max - 1; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      else if (c === " ") cut = i;
+    } else if (c === '"') {
+      cut = i;
+      inString = true;
+    } else cut = i + 1;
+  }
+  return `${text.slice(0, cut)}…`;
 }

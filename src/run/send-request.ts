@@ -133,10 +133,21 @@ export function parseJson(text: string): HttpResponse["json"] {
   if (trimmed.length === 0) return undefined;
   if (trimmed.startsWith("<")) return { ok: false, error: "the body is markup, not JSON" };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text) };
   } catch (error: unknown) {
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, error: jsonErrorWithoutText((error as Error).message) };
   }
+}
+
+/**
+ * JSON.parse's message without the piece of body it quotes on newer Node
+ * versions (`Unexpected token 'B', "{"a": Bearer sek"... is not valid JSON`):
+ * a cut-off secret in it could not be redacted.
+ */
+function jsonErrorWithoutText(message: string): string {
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (/Unexpected end of JSON input/i.test(message)) return "it ends too early";
+  return position === undefined ? "unexpected text" : `unexpected text at offset ${position}`;
 }
 
 export class BodyTooLarge extends Error {
