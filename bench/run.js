@@ -1,0 +1,299 @@
+// shipgate's benchmarks: each shipgate command against the floor it must stay
+// near, measured in the same run, alternating run by run, medians and ratios.
+// Writes bench/RESULTS.md. Run with `npm run bench` (builds first).
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = path.join(ROOT, "bin/shipgate.js");
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const quick = process.argv.includes("--quick");
+
+const selfTest = JSON.stringify({
+  status: "ok",
+  checks: Array.from({ length: 27 }, (_, i) => ({ name: `check-${i}`, ok: true, ms: i })),
+});
+
+/** A 50 MB self-test document: an object whose `checks` holds small objects. */
+function bigDocument(bytes) {
+  const item = (i) => `{"name":"check-${i}","ok":true,"ms":${i % 97}}`;
+  const parts = ['{"status":"ok","checks":['];
+  let size = parts[0].length;
+  for (let i = 0; size < bytes - 64; i++) {
+    const text = (i ? "," : "") + item(i);
+    parts.push(text);
+    size += text.length;
+  }
+  parts.push("]}");
+  return Buffer.from(parts.join(""));
+}
+
+async function startServer(big) {
+  const server = http.createServer((req, res) => {
+    if (req.url.startsWith("/big")) {
+      res.writeHead(200, { "content-type": "application/json", "content-length": big.length });
+      return res.end(big);
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(selfTest);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { server, url: `http://127.0.0.1:${server.address().port}` };
+}
+
+/** Runs a command, returning wall milliseconds and peak RSS in KB (from GNU time when present). */
+function run(cmd, args, opts = {}) {
+  const timeBin = "/usr/bin/time";
+  const hasTime = spawnSync(timeBin, ["-f", "%M", "true"]).status === 0;
+  const file = hasTime ? timeBin : cmd;
+  const argv = hasTime ? ["-f", "__RSS__%M", cmd, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(file, argv, {
+      cwd: opts.cwd,
+      env: { ...process.env, NO_COLOR: "1", CI: "true", ...opts.env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      const rss = Number(/__RSS__(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+      if (code !== (opts.expect ?? 0))
+        reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${stderr.slice(0, 2000)}`));
+      else resolve({ ms, rss });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Alternates the two commands run by run; returns medians and the ratio. */
+async function pair(name, a, b, runs, target) {
+  const ta = [];
+  const tb = [];
+  await a.fn(); // warm the file cache for both
+  await b.fn();
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      ta.push((await a.fn()).ms);
+      tb.push((await b.fn()).ms);
+    } else {
+      tb.push((await b.fn()).ms);
+      ta.push((await a.fn()).ms);
+    }
+  }
+  const ma = median(ta);
+  const mb = median(tb);
+  const ratio = ma / mb;
+  const row = { name, a: a.label, b: b.label, ma, mb, ratio, target, met: ratio <= target, runs };
+  console.log(
+    `${name}: ${a.label} ${ma.toFixed(1)} ms vs ${b.label} ${mb.toFixed(1)} ms → ratio ${ratio.toFixed(2)} (target ≤ ${target}) ${row.met ? "met" : "MISSED"}`,
+  );
+  return row;
+}
+
+function gateDoc(i, url) {
+  return `name: gate ${i}
+host: api
+request:
+  path: /healthz/self-test?n=${i}
+expect:
+  status: 200
+  body:
+    - path: $.checks[21:27]
+      count: 6
+      every: { ok: true }
+`;
+}
+
+async function project(dir, url, count, pathSuffix = "") {
+  await mkdir(path.join(dir, "gates"), { recursive: true });
+  await writeFile(
+    path.join(dir, "shipgate.yaml"),
+    `environments:\n  bench:\n    hosts:\n      api: ${url}\ndefaults:\n  timeout: 30s\n  maxBodySize: 100MB\n`,
+  );
+  const docs = Array.from({ length: count }, (_, i) =>
+    gateDoc(i, url).replace("/healthz/self-test", `/healthz/self-test${pathSuffix}`),
+  );
+  await writeFile(path.join(dir, "gates", "bench.yaml"), docs.join("---\n"));
+}
+
+const floorScript = (url, count, concurrency) => `
+const url = ${JSON.stringify(url)};
+let next = 0, bad = 0;
+async function worker() {
+  while (next < ${count}) {
+    const i = next++;
+    const r = await fetch(url + "?n=" + i);
+    const d = await r.json();
+    const s = d.checks.slice(21, 27);
+    if (r.status !== 200 || s.length !== 6 || !s.every((c) => c.ok === true)) bad++;
+  }
+}
+await Promise.all(Array.from({ length: ${concurrency} }, worker));
+process.exit(bad ? 1 : 0);
+`;
+
+function which(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+async function main() {
+  const bigBytes = 50 * 1024 * 1024;
+  const big = bigDocument(bigBytes);
+  const { server, url } = await startServer(big);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "shipgate-bench-"));
+  const rows = [];
+  const notes = [];
+  try {
+    const one = path.join(tmp, "one");
+    await project(one, url, 1);
+    const many = path.join(tmp, "many");
+    await project(many, url, 200);
+    const floorOne = path.join(tmp, "floor-one.mjs");
+    await writeFile(floorOne, floorScript(`${url}/healthz/self-test`, 1, 1));
+    const floorMany = path.join(tmp, "floor-many.mjs");
+    await writeFile(floorMany, floorScript(`${url}/healthz/self-test`, 200, 8));
+
+    rows.push(
+      await pair(
+        "1. --version",
+        { label: "shipgate --version", fn: () => run(process.execPath, [BIN, "--version"]) },
+        { label: "node -e 0", fn: () => run(process.execPath, ["-e", "0"]) },
+        RUNS,
+        1.2,
+      ),
+    );
+    rows.push(
+      await pair(
+        "2. one-gate check",
+        {
+          label: "shipgate check (1 gate)",
+          fn: () => run(process.execPath, [BIN, "check"], { cwd: one }),
+        },
+        { label: "node fetch floor", fn: () => run(process.execPath, [floorOne]) },
+        RUNS,
+        1.3,
+      ),
+    );
+    rows.push(
+      await pair(
+        "3. 200 gates",
+        {
+          label: "shipgate check (200 gates, concurrency 8)",
+          fn: () =>
+            run(process.execPath, [BIN, "check", "--concurrency", "8", "--quiet"], { cwd: many }),
+        },
+        {
+          label: "node fetch floor (200, 8 at once)",
+          fn: () => run(process.execPath, [floorMany]),
+        },
+        quick ? 3 : Math.max(3, RUNS >> 1),
+        1.5,
+      ),
+    );
+
+    if (which("curl") && which("jq")) {
+      const huge = path.join(tmp, "huge");
+      await project(huge, url, 5000);
+      const urls = path.join(tmp, "urls.txt");
+      await writeFile(
+        urls,
+        Array.from({ length: 5000 }, (_, i) => `url = "${url}/healthz/self-test?n=${i}"`).join(
+          "\n",
+        ),
+      );
+      const curlJq = path.join(tmp, "curl-jq.sh");
+      await writeFile(
+        curlJq,
+        `set -e\ncurl -sS -Z --parallel-max 50 -K ${urls} | jq -s -e 'map(.checks[21:27] | length == 6 and all(.ok == true)) | all' >/dev/null\n`,
+      );
+      rows.push(
+        await pair(
+          "4. 5,000 gates",
+          {
+            label: "shipgate check (5,000 gates, concurrency 50)",
+            fn: () =>
+              run(process.execPath, [BIN, "check", "--concurrency", "50", "--quiet"], {
+                cwd: huge,
+              }),
+          },
+          { label: "curl -Z + jq (50 at once)", fn: () => run("sh", [curlJq]) },
+          3,
+          2.0,
+        ),
+      );
+    } else {
+      notes.push("4. skipped: curl and jq are not both installed (apt-get install curl jq).");
+      console.log(notes.at(-1));
+    }
+
+    const bigProject = path.join(tmp, "big");
+    await project(bigProject, url, 1);
+    await writeFile(
+      path.join(bigProject, "gates", "bench.yaml"),
+      gateDoc(0, url).replace("/healthz/self-test?n=0", "/big"),
+    );
+    const bigRuns = [];
+    for (let i = 0; i < 3; i++)
+      bigRuns.push(await run(process.execPath, [BIN, "check"], { cwd: bigProject }));
+    const peakKb = Math.max(...bigRuns.map((r) => r.rss));
+    const rssRatio = (peakKb * 1024) / bigBytes;
+    const bigRow = {
+      name: "5. 50 MB body",
+      wallMs: median(bigRuns.map((r) => r.ms)),
+      peakMb: peakKb / 1024,
+      ratio: rssRatio,
+      target: 4,
+      met: rssRatio <= 4,
+    };
+    console.log(
+      `5. 50 MB body: ${bigRow.wallMs.toFixed(0)} ms, peak RSS ${bigRow.peakMb.toFixed(0)} MB = ${rssRatio.toFixed(2)} × the body (target ≤ 4) ${bigRow.met ? "met" : "MISSED"}`,
+    );
+    rows.push(bigRow);
+  } finally {
+    server.close();
+    server.closeAllConnections?.();
+    await rm(tmp, { recursive: true, force: true });
+  }
+  await writeResults(rows, notes);
+}
+
+async function writeResults(rows, notes) {
+  const cpu = os.cpus();
+  const lines = [
+    "# Benchmark results",
+    "",
+    `Measured ${new Date().toISOString()} by \`npm run bench\` on ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${os.platform()} ${os.release()}.`,
+    "Medians of alternating runs in one session; ratios compare shipgate with its floor measured in the same run.",
+    "",
+    "| benchmark | shipgate | floor | ratio | target | |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of rows) {
+    if (r.peakMb !== undefined)
+      lines.push(
+        `| ${r.name} | ${r.wallMs.toFixed(0)} ms, peak RSS ${r.peakMb.toFixed(0)} MB | body 50 MB | ${r.ratio.toFixed(2)} × body | ≤ ${r.target} | ${r.met ? "met" : "missed"} |`,
+      );
+    else
+      lines.push(
+        `| ${r.name} | ${r.a}: ${r.ma.toFixed(1)} ms | ${r.b}: ${r.mb.toFixed(1)} ms | ${r.ratio.toFixed(2)} | ≤ ${r.target} | ${r.met ? "met" : "missed"} |`,
+      );
+  }
+  if (notes.length) lines.push("", ...notes.map((n) => `- ${n}`));
+  await writeFile(path.join(ROOT, "bench", "RESULTS.md"), `${lines.join("\n")}\n`);
+  console.log("wrote bench/RESULTS.md");
+}
+
+await main();
