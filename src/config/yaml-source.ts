@@ -127,7 +127,9 @@ export function parseYaml(text: string, file: string): SourceFile {
   docs.forEach((doc, index) => {
     for (const e of [...doc.errors, ...doc.warnings]) {
       const pos = at(e.pos[0]);
-      problems.push(problem(file, cleanYamlMessage(e.message), { ...pos, code: "yaml" }));
+      // The parser turns a stack overflow on very deep nesting into a document error.
+      if (/Maximum call stack/i.test(e.message)) problems.push(tooDeep(file, pos));
+      else problems.push(problem(file, cleanYamlMessage(e.message), { ...pos, code: "yaml" }));
     }
     if (doc.errors.length > 0) return;
     if (doc.contents === null && isEmptyDocument(doc)) return;
