@@ -7,7 +7,7 @@ import type { Report, Reporter } from "../report/report.js";
 import { RunStop } from "../run/signals.js";
 import { type CommonOptions, parseReporters, parseShard, type ReporterTarget } from "./options.js";
 import { Output } from "./output.js";
-import { afterProgress } from "./progress.js";
+import { afterProgress, isLiveTerminal } from "./progress.js";
 
 /** What a gate-running command needs from the terminal: output, colour, reporters, signals. */
 export interface Session {
@@ -26,7 +26,8 @@ export async function openSession(opts: CommonOptions): Promise<Session> {
   const targets = parseReporters(opts.reporter ?? []);
   const shard = parseShard(opts.shard);
   const { Chalk } = await import("chalk");
-  const colour = opts.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  // No colour in CI either: CI logs are read as plain text, and grepped.
+  const colour = opts.color !== false && !process.env.NO_COLOR && isLiveTerminal(process.stdout);
   const chalk = new Chalk({ level: colour ? 1 : 0 });
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
