@@ -136,23 +136,30 @@ function changed(value: unknown, a: Assertion): unknown {
   return {};
 }
 
-/** Changes the one field a pattern looks at (`checks[23].ok`), or the value itself. */
-function changeItem(
-  doc: unknown,
-  item: Node,
-  a: Assertion,
-): { doc: unknown; describe: string } | undefined {
+/** The field to change in an object item: the one a pattern looks at, else `ok`, a boolean, a scalar. */
+function fieldToChange(item: Record<string, unknown>, a: Assertion): string | undefined {
   const pattern = a.every ?? a.some;
-  const field =
-    pattern !== null && typeof pattern === "object" && !Array.isArray(pattern)
-      ? Object.keys(pattern).find((k) => Object.hasOwn((item.value as object) ?? {}, k))
-      : undefined;
-  if (field !== undefined && item.value !== null && typeof item.value === "object") {
+  if (pattern !== null && typeof pattern === "object" && !Array.isArray(pattern))
+    return Object.keys(pattern).find((k) => Object.hasOwn(item, k));
+  const keys = Object.keys(item);
+  return (
+    keys.find((k) => k === "ok" && typeof item[k] === "boolean") ??
+    keys.find((k) => typeof item[k] === "boolean") ??
+    keys.find((k) => item[k] === null || typeof item[k] !== "object")
+  );
+}
+
+/** Changes one selected value: the field a pattern looks at (`checks[23].ok`), or the value itself. */
+function changeItem(doc: unknown, item: Node, a: Assertion): { doc: unknown; describe: string } {
+  const value = item.value;
+  const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
+  const field = isObject ? fieldToChange(value as Record<string, unknown>, a) : undefined;
+  if (field !== undefined) {
     const location = [...item.location, field];
-    const next = changed((item.value as Record<string, unknown>)[field], a);
+    const next = changed((value as Record<string, unknown>)[field], a);
     return { doc: setAt(doc, location, next), describe: `${label(location)} is ${show(next)}` };
   }
-  const next = changed(item.value, a);
+  const next = changed(value, a);
   const where = item.location.length > 0 ? label(item.location) : "the body";
   return { doc: setAt(doc, item.location, next), describe: `${where} is ${show(next)}` };
 }
@@ -203,8 +210,7 @@ export function assertionMutations(res: HttpResponse, a: Assertion): Mutation[] 
   const target = items[0];
   if (target) {
     const change = changeItem(copy(), target, a);
-    if (change)
-      out.push({ describe: change.describe, fatal: false, response: withJson(res, change.doc) });
+    out.push({ describe: change.describe, fatal: false, response: withJson(res, change.doc) });
     if (target.location.length > 0) {
       const removed = copy();
       removeAt(removed, target.location);
