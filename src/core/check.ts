@@ -74,7 +74,13 @@ export async function check(
   const loaded = await loadProject(opts);
   const plan = await planProject(loaded, opts);
   opts.onPlanned?.(plan);
-  const run = await runGates(plan, {
+  const run = await runPlan(loaded, plan, opts);
+  return { loaded, plan, run };
+}
+
+/** Runs a plan the way `check` does; release and rehearse run their gates through here. */
+export function runPlan(loaded: Loaded, plan: Plan, opts: CheckOptions): Promise<RunResult> {
+  return runGates(plan, {
     concurrency: opts.concurrency ?? loaded.config.defaults.concurrency,
     deadlineMs: opts.deadlineMs,
     signal: opts.signal,
@@ -82,7 +88,6 @@ export async function check(
     onGateStart: opts.onGateStart,
     onGateEnd: opts.onGateEnd,
   });
-  return { loaded, plan, run };
 }
 
 async function packageVersion(dir: string): Promise<string | undefined> {
