@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { configYaml, makeProject, type Project } from "../helpers/project.js";
+import type { TestServer } from "../helpers/server.js";
+import { ciServer, manyGates } from "./fixture.js";
+
+const GATES = 13;
+const ALL = Array.from({ length: GATES }, (_, i) => `g${String(i + 1).padStart(2, "0")}`);
+
+describe("--shard I/N", () => {
+  let server: TestServer;
+  let project: Project;
+
+  beforeAll(async () => {
+    server = await ciServer();
+    project = await makeProject({
+      "shipgate.yaml": configYaml({ local: { api: server.url } }),
+      "gates/many.yaml": manyGates(GATES),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await project?.remove();
+  });
+
+  /** The gate names one shard ran, from its JSON report. */
+  async function shardNames(index: number, total: number): Promise<string[]> {
+    const result = await runCli(["check", "--shard", `${index}/${total}`, "--reporter", "json"], {
+      cwd: project.dir,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      shard: string;
+      gates: Array<{ name: string }>;
+    };
+    expect(report.shard).toBe(`${index}/${total}`);
+    return report.gates.map((g) => g.name);
+  }
+
+  for (const total of [1, 2, 3, 4, 5]) {
+    it(`when the gates are split in ${total} then the shards are disjoint and together run each gate once`, async () => {
+      const indexes = Array.from({ length: total }, (_, i) => i + 1);
+      const shards = await Promise.all(indexes.map((index) => shardNames(index, total)));
+      const all = shards.flat();
+      expect(new Set(all).size).toBe(all.length);
+      expect([...all].sort()).toEqual(ALL);
+    });
+  }
+
+  it("when the same shard runs twice then it runs the same gates (the split is stable)", async () => {
+    expect(await shardNames(2, 3)).toEqual(await shardNames(2, 3));
+  });
+
+  it("when the shard is out of range then it is bad input, exit 2", async () => {
+    const result = await runCli(["check", "--shard", "4/3"], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--shard");
+  });
+});
