@@ -1,0 +1,146 @@
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseCommand } from "../../src/cli/commands/lint.js";
+import { formatProblem, type Problem } from "../../src/errors.js";
+import { lintProject } from "../../src/lint/lint.js";
+import { configYaml, makeProject, type Project } from "../helpers/project.js";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/lint");
+const projects: Project[] = [];
+
+afterAll(async () => {
+  for (const p of projects) await p.remove();
+});
+
+function find(problems: Problem[], code: string): Problem[] {
+  return problems.filter((p) => p.code === code);
+}
+
+describe("lint rules on fixture files", () => {
+  it("when gates break each rule then each is found with file, line and column", async () => {
+    const { problems } = await lintProject({ cwd: path.join(FIXTURES, "rules") });
+
+    expect(find(problems, "cannot-fail")).toMatchObject([
+      { file: "gates/rules.yaml", line: 6, column: 1, severity: "error" },
+    ]);
+    expect(find(problems, "cannot-fail")[0]!.message).toContain('"accepts anything"');
+
+    expect(find(problems, "index-drift")).toMatchObject([
+      { file: "gates/rules.yaml", line: 17, column: 13, severity: "warning" },
+    ]);
+
+    const hosts = find(problems, "host-missing");
+    expect(hosts).toMatchObject([{ file: "gates/rules.yaml", line: 21, severity: "error" }]);
+    expect(hosts[0]!.message).toContain('"needs api everywhere"');
+    expect(hosts[0]!.message).toContain("environment preview");
+
+    expect(find(problems, "protected-hosts")).toMatchObject([
+      { file: "shipgate.yaml", line: 4, column: 5, severity: "error" },
+    ]);
+
+    // Only the literal token; "Bearer {{env.API_TOKEN}}" and a templated X-Trace are fine.
+    expect(find(problems, "literal-credential")).toMatchObject([
+      { file: "gates/rules.yaml", line: 33, column: 20, severity: "error" },
+    ]);
+    expect(problems.filter((p) => p.file === "gates/rules.yaml" && p.line! > 36)).toEqual([]);
+  });
+
+  it("when a gate is written well for every environment then lint finds nothing in it", async () => {
+    const { problems, notes } = await lintProject({
+      cwd: path.join(FIXTURES, "story"),
+      runbook: "no-such-runbook.md",
+    });
+    expect(problems).toEqual([]);
+    expect(notes).toEqual(["runbook checks skipped: there is no no-such-runbook.md"]);
+  });
+
+  it("when one gate file is invalid then the others are still linted and all problems come at once", async () => {
+    const project = await makeProject({
+      "shipgate.yaml": configYaml({ production: { api: "https://api.example.dev" } }),
+      "gates/a-broken.yaml":
+        "name: broken\nhost: api\nrequest: { path: /x }\nexpect: { statuss: 200 }\n",
+      "gates/b-drift.yaml":
+        "name: drift\nhost: api\nrequest: { path: /y }\nexpect:\n  status: 200\n  body:\n    - path: $.items[0:3]\n      every: { ok: true }\n",
+    });
+    projects.push(project);
+    const { problems, brokenFiles } = await lintProject({ cwd: project.dir });
+    expect(brokenFiles).toEqual(["gates/a-broken.yaml"]);
+    expect(problems.some((p) => p.file === "gates/a-broken.yaml" && p.line === 4)).toBe(true);
+    expect(find(problems, "index-drift")).toMatchObject([{ file: "gates/b-drift.yaml", line: 7 }]);
+  });
+});
+
+describe("RUNBOOK.md drift", () => {
+  it("when the runbook calls a gate's path on the frontend host then the error names the api host", async () => {
+    const { problems } = await lintProject({
+      cwd: path.join(FIXTURES, "story"),
+      parseCommand,
+    });
+    const host = find(problems, "runbook-host");
+    expect(host).toHaveLength(1);
+    expect(formatProblem(host[0]!)).toBe(
+      "RUNBOOK.md:12:11: calls https://example.dev/healthz/self-test but the gate docs-drift prongs runs on production's api host https://api.example.dev",
+    );
+    // The same path on the api host (line 6) is right and says nothing.
+    expect(problems.some((p) => p.line === 6)).toBe(false);
+  });
+
+  it("when a URL is on no configured host then it is a warning", async () => {
+    const { problems } = await lintProject({ cwd: path.join(FIXTURES, "story"), parseCommand });
+    expect(find(problems, "runbook-unknown-host")).toMatchObject([
+      { file: "RUNBOOK.md", line: 27, column: 26, severity: "warning" },
+    ]);
+  });
+
+  it("when a runbook command does not parse or names what does not exist then each is an error", async () => {
+    const { problems } = await lintProject({ cwd: path.join(FIXTURES, "story"), parseCommand });
+    const commands = find(problems, "runbook-command");
+    const byLine = Object.fromEntries(commands.map((p) => [p.line, p.message]));
+    expect(Object.keys(byLine).map(Number)).toEqual([21, 22, 23, 24]);
+    expect(byLine[21]).toContain('names environment "qa"');
+    expect(byLine[22]).toContain("missing required argument 'version'");
+    expect(byLine[23]).toContain("unknown option '--envv'");
+    expect(byLine[24]).toContain('names gate "gates/missing.yaml"');
+    for (const p of commands) expect(p.severity).toBe("error");
+  });
+
+  it("when commands sit in YAML, after npx, across continuation lines or after a prompt then they are checked", async () => {
+    const project = await makeProject({
+      "shipgate.yaml": configYaml({
+        production: { api: "https://api.example.dev" },
+        staging: { api: "https://api.staging.example.dev" },
+      }),
+      "gates/health.yaml":
+        "name: health\nhost: api\nrequest: { path: /healthz }\nexpect: { status: 200 }\n",
+      "RUNBOOK.md": [
+        "# Runbook",
+        "",
+        "```yaml",
+        "      - run: npx shipgate rehearse --env prod",
+        '      - run: npx shipgate release "${{ inputs.version }}" --env production --yes',
+        "```",
+        "",
+        "```console",
+        "$ shipgate check \\",
+        "    --env staging --frobnicate",
+        "$ shipgate check health --env staging && echo done",
+        "$ shipgate check",
+        "$ shipgate lint --runbook RUNBOOK.md",
+        "```",
+        "",
+        "Run `shipgate frobnicate` in prose: not a code block, not checked.",
+        "",
+      ].join("\n"),
+    });
+    projects.push(project);
+    const { problems } = await lintProject({ cwd: project.dir, parseCommand });
+    expect(problems.map((p) => [p.line, p.code])).toEqual([
+      [4, "runbook-command"],
+      [9, "runbook-command"],
+      [12, "runbook-command"],
+    ]);
+    expect(problems[0]!.message).toContain('names environment "prod"');
+    expect(problems[1]!.message).toContain("unknown option '--frobnicate'");
+    expect(problems[2]!.message).toContain("needs --env");
+  });
+});
