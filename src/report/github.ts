@@ -1,4 +1,5 @@
 import { appendFileSync } from "node:fs";
+import path from "node:path";
 import type { Output } from "../cli/output.js";
 import { formatDuration } from "../config/units.js";
 import type { Failure } from "../judge/failure.js";
@@ -16,16 +17,17 @@ export function githubReporter(output: Output, env: NodeJS.ProcessEnv = process.
     render(report: Report): string {
       const summaryFile = env.GITHUB_STEP_SUMMARY;
       if (summaryFile) appendFileSync(summaryFile, output.redactor.redact(summary(report)));
-      const lines = report.run.gates.flatMap(annotations);
+      const where = (file: string) => workspacePath(file, env.GITHUB_WORKSPACE);
+      const lines = report.run.gates.flatMap((g) => annotations(g, where));
       return lines.length > 0 ? `${lines.join("\n")}\n` : "";
     },
   };
 }
 
-function annotations(gate: GateResult): string[] {
+function annotations(gate: GateResult, where: (file: string) => string): string[] {
   const lines = gate.failures.map((f) =>
     command("error", message(f), {
-      file: gate.file,
+      file: where(gate.file),
       line: f.position?.line ?? gate.line,
       col: f.position?.column,
       title: `shipgate gate ${gate.name}: ${f.kind}`,
@@ -41,6 +43,20 @@ function annotations(gate: GateResult): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * GitHub places annotations by paths from the repository root; gate files are
+ * named from the working directory, which the action's working-directory
+ * input may move below the root.
+ */
+// With --config in another folder, gate paths are relative to that folder and
+// the annotation lands on the wrong path; the report carries no config folder yet.
+function workspacePath(file: string, workspace: string | undefined): string {
+  if (!workspace) return file;
+  const relative = path.relative(workspace, path.resolve(file));
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return file;
+  return relative.split(path.sep).join("/");
 }
 
 function message(f: Failure): string {

@@ -45,7 +45,8 @@ export const junitReporter: Reporter = {
 };
 
 function testcase(gate: GateResult): string[] {
-  const head = `    <testcase ${attrs({ name: gate.name, classname: gate.file, time: seconds(gate.durationMs) })}`;
+  const line = gate.failures.find((f) => f.position)?.position?.line ?? gate.line;
+  const head = `    <testcase ${attrs({ name: gate.name, classname: gate.file, time: seconds(gate.durationMs), file: gate.file, line })}`;
   const warnings = gate.warnings.length > 0 ? gate.warnings.map((w) => `warning: ${w}`) : [];
   if (gate.ok && warnings.length === 0) return [`${head}/>`];
   const lines = [`${head}>`];

@@ -1,4 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { command, escapeData, escapeProperty } from "../../src/report/github.js";
 import { runCli } from "../helpers/cli.js";
@@ -50,7 +51,7 @@ describe("the github reporter", () => {
   it("when an assertion fails in a multi-gate file then the annotation names that file, line and column", async () => {
     const result = await runCli(["check", "--reporter", "github"], {
       cwd: project.dir,
-      env: { GITHUB_STEP_SUMMARY: undefined },
+      env: { GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: undefined },
     });
     expect(result.code).toBe(1);
     const commands = workflowCommands(result.stdout);
@@ -73,6 +74,16 @@ describe("the github reporter", () => {
     // No annotation for the green gate.
     expect(commands.some((c) => c.props.title?.includes("green one"))).toBe(false);
     expect(commands).toHaveLength(2);
+  });
+
+  it("when GITHUB_WORKSPACE is above the working directory then annotation paths start at the workspace", async () => {
+    const result = await runCli(["check", "--reporter", "github"], {
+      cwd: project.dir,
+      env: { GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: path.dirname(project.dir) },
+    });
+    expect(result.code).toBe(1);
+    const prongs = workflowCommands(result.stdout).find((c) => c.props.title?.includes("prongs"));
+    expect(prongs?.props.file).toBe(`${path.basename(project.dir)}/gates/multi.yaml`);
   });
 
   it("when GITHUB_STEP_SUMMARY is set then a Markdown table is appended to that file", async () => {

@@ -50,10 +50,10 @@ describe("the junit reporter", () => {
     expect(xml.match(/<testcase /g)).toHaveLength(4);
     expect(xml).toMatch(/<testsuite [^>]*tests="4" failures="2" errors="0" skipped="1"/);
     expect(xml).toMatch(
-      /<testcase name="green one" classname="gates\/multi.yaml" time="[\d.]+"\/>/,
+      /<testcase name="green one" classname="gates\/multi.yaml" time="[\d.]+" file="gates\/multi.yaml" line="1"\/>/,
     );
     // The failure type is the failure kind; the text carries the diagnosis.
-    expect(xml).toMatch(/<testcase name="prongs"[^>]*>\s*<failure type="assertion"/);
+    expect(xml).toMatch(/<testcase name="prongs"[^>]* line="17">\s*<failure type="assertion"/);
     expect(xml).toContain("at gates/multi.yaml:17:7");
     // A 500 carries the start of its body and its request id.
     expect(xml).toMatch(/<failure type="status"[^>]*>[^<]*body: [^<]*Internal Server Error/);
