@@ -54,7 +54,9 @@ function auditGate(planned: PlannedGate, result: GateResult | undefined, plan: P
     };
   }
   const captures = new Map<string, unknown>();
+  const runId = recoverRunId(planned.gate.steps, result.steps);
   const lookup: Lookup = (name) => {
+    if (name === "run.id") return runId === undefined ? undefined : { value: runId };
     if (name === "version") return plan.version === undefined ? undefined : { value: plan.version };
     if (name.startsWith("env.")) {
       const value = plan.env[name.slice(4)];
@@ -124,6 +126,39 @@ function resolved(expect: Expectation, lookup: Lookup): Expectation | undefined 
   } catch {
     // {{run.id}} in an expected value: the run's id is not kept, so this step is not audited.
     return undefined;
+  }
+}
+
+/**
+ * The run's `{{run.id}}`, read back from a URL it was sent to: the run does
+ * not keep it, and expected values (a test message's text) may hold it.
+ */
+function recoverRunId(steps: Step[], results: StepResult[]): string | undefined {
+  for (const step of steps) {
+    const written = step.request.path ?? step.request.url;
+    const sent = results.find((r) => !r.teardown && r.index === step.index)?.observation?.url;
+    if (!written?.includes("run.id") || !sent) continue;
+    const pattern = written
+      .split(/(\{\{\s*[A-Za-z_.]+\s*\}\})/)
+      .map((part) =>
+        /^\{\{\s*run\.id\s*\}\}$/.test(part)
+          ? "([a-z0-9]{12})"
+          : part.startsWith("{{")
+            ? "[^/?#]*"
+            : part.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&"),
+      )
+      .join("");
+    const m = new RegExp(`${pattern}(?:[?#]|$)`).exec(safeDecode(sent));
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
+function safeDecode(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
   }
 }
 

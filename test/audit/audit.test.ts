@@ -12,6 +12,7 @@ beforeAll(async () => {
     if (req.url?.startsWith("/queues") && req.method === "POST") json(res, { id: "q-1" }, 201);
     else if (req.url?.startsWith("/queues/q-1")) json(res, { id: "q-1", depth: 0, ok: true });
     else if (req.url?.startsWith("/broken")) json(res, { error: "down" }, 503);
+    else if (req.url?.startsWith("/echo/")) json(res, { name: req.url.slice(6), ok: true });
     else json(res, selfTest());
   });
 });
@@ -174,5 +175,21 @@ steps:
       "step 1 (create): the body is {}",
     ]);
     expect(result.fatal).toBe(false);
+  });
+
+  it("when an expected value holds {{run.id}} then the id is read back from the URL and the step is audited", async () => {
+    const result = await audit(`name: run id
+host: api
+steps:
+  - request: { path: "/echo/t-{{run.id}}" }
+    expect:
+      status: 200
+      contentType: application/json
+      body:
+        - path: $.name
+          equals: "t-{{run.id}}"
+`);
+    expect(result.notAudited).toBeUndefined();
+    expect(result).toMatchObject({ caught: 8, total: 8, survivors: [], fatal: false });
   });
 });

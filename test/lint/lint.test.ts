@@ -117,6 +117,7 @@ describe("RUNBOOK.md drift", () => {
         "",
         "```yaml",
         "      - run: npx shipgate rehearse --env prod",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
         '      - run: npx shipgate release "${{ inputs.version }}" --env production --yes',
         "```",
         "",
