@@ -181,6 +181,24 @@ describe("when the server misbehaves, then check is red with the right kind with
     expect(faults.other.requests).toEqual([]);
   });
 
+  it("a same-origin redirect is followed only when the gate asks", async () => {
+    const follow = gate("here", "api", "/redirect-here").replace(
+      "  timeout:",
+      "  followRedirects: true\n  timeout:",
+    );
+    await project.write("gates/here.yaml", follow);
+    const green = await runCli(["check", "gates/here.yaml", "--reporter", "json"], {
+      cwd: project.dir,
+    });
+    expect(green.code).toBe(0);
+    const { gate: g, code } = await runFault(
+      "gates/here2.yaml",
+      gate("here2", "api", "/redirect-here"),
+    );
+    expect(code).toBe(1);
+    expect(kinds(g)).toContain("status");
+  });
+
   it("a redirect to another origin is red without followRedirects too", async () => {
     const { gate: g, code } = await runFault(
       "gates/away2.yaml",

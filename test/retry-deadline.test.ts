@@ -202,6 +202,24 @@ describe("when the run has a --deadline", () => {
   });
 });
 
+describe("when the deadline passes while a gate waits to retry", () => {
+  it("then the gate is red with kind deadline and its attempts so far", async () => {
+    const { res, report } = await run(
+      {
+        "gates/wait.yaml": gate("wait", "/fail/503/9/wait", {
+          retry: "{ attempts: 5, delay: 20s }",
+        }),
+      },
+      ["--deadline", "1s"],
+    );
+    expect(res.code).toBe(1);
+    const g = byName(report, "wait");
+    expect(g.failures.map((f) => f.kind)).toEqual(["deadline"]);
+    expect(g.failures[0]!.message).toContain("status 503");
+    expect(g.steps[0]!.attempts.map((a) => a.status)).toEqual([503]);
+  });
+});
+
 describe("when gates run concurrently", () => {
   it("then results come in plan order whatever order they finish in", async () => {
     const files: Record<string, string> = {};

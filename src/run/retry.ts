@@ -3,6 +3,7 @@ import type { HttpClient } from "./http-client.js";
 import type { Observation } from "./observation.js";
 import type { Attempt } from "./result.js";
 import { type ConcreteRequest, sendRequest } from "./send-request.js";
+import { abortReasonKind } from "./signals.js";
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const UNSAFE = new Set(["POST", "PATCH"]);
@@ -33,8 +34,26 @@ export async function sendWithRetry(
     });
     if (n >= allowed || !isRetryable(observation) || signal.aborted)
       return { observation, attempts };
-    if (!(await sleep(retry.delayMs, signal))) return { observation, attempts };
+    if (!(await sleep(retry.delayMs, signal)))
+      return { observation: stoppedWhileWaiting(observation, signal), attempts };
   }
+}
+
+/**
+ * The run stopped during the delay before a retry: the gate is cut short by
+ * the deadline or an interrupt, not judged on the attempt that asked for a retry.
+ */
+function stoppedWhileWaiting(observation: Observation, signal: AbortSignal): Observation {
+  const kind = abortReasonKind(signal.reason) ?? "interrupted";
+  const last = observation.response
+    ? `status ${observation.response.status}`
+    : (observation.failure?.kind ?? "no response");
+  const why = kind === "deadline" ? "the run's --deadline passed" : "the run was interrupted";
+  return {
+    ...observation,
+    response: undefined,
+    failure: { kind, message: `${why} while waiting to retry (last attempt: ${last})` },
+  };
 }
 
 /** Waits, or returns false at once when the signal aborts. */

@@ -60,7 +60,7 @@ export interface FaultServer extends TestServer {
  * - `/invalid-json`: application/json that does not parse
  * - `/html-404`: a SvelteKit-like 404 page; `/html-500`: a generic 500 page
  * - `/empty-500`: a 500 with no body
- * - `/redirect-away`: a 302 to another origin
+ * - `/redirect-away`: a 302 to another origin; `/redirect-here`: a 307 to `/ok`
  * - `/ok`: the self-test document, green
  */
 export async function startFaultServer(): Promise<FaultServer> {
@@ -119,6 +119,10 @@ export async function startFaultServer(): Promise<FaultServer> {
         return;
       case "/empty-500":
         res.writeHead(500, { "content-length": "0" });
+        res.end();
+        return;
+      case "/redirect-here":
+        res.writeHead(307, { location: "/ok" });
         res.end();
         return;
       case "/redirect-away":
