@@ -70,9 +70,13 @@ export function judgeAssertion(assertion: Assertion, document: unknown): Asserti
       `${assertion.path} selected ${items.length} item(s), expected ${assertion.count}: ${listNames(items)}`,
     );
   }
-  if (assertion.equals !== undefined && !emptyNodes) {
-    const actual = singular ? nodes[0]!.value : nodes.map((n) => n.value);
-    if (!deepEqual(actual, assertion.equals))
+  // Judged even when `count: 0` or `exists: false` allowed an empty selection:
+  // nothing is not equal to a value, and an empty list only to [].
+  if (assertion.equals !== undefined) {
+    const actual = singular ? nodes[0]?.value : nodes.map((n) => n.value);
+    if (actual === undefined)
+      fail("assertion", `${assertion.path} selected nothing, expected ${show(assertion.equals)}`);
+    else if (!deepEqual(actual, assertion.equals))
       fail("assertion", `${assertion.path} is ${show(actual)}, expected ${show(assertion.equals)}`);
   }
 
@@ -99,14 +103,16 @@ export function judgeAssertion(assertion: Assertion, document: unknown): Asserti
   };
   if (assertion.every !== undefined)
     judgeEach(items, (v) => mismatch(v, assertion.every), `every ${show(assertion.every)}`);
+  // `some` needs one match, so an empty list allowed by `count: 0` still fails it.
   if (
     assertion.some !== undefined &&
-    !emptyItems &&
     !items.some((item) => mismatch(item.value, assertion.some) === undefined)
   ) {
     fail(
       "assertion",
-      `none of ${items.length} matches ${show(assertion.some)}: ${limitList(items.map((i) => `${nameOf(i)}: ${mismatch(i.value, assertion.some)}`))}`,
+      emptyItems
+        ? `${assertion.path} selected nothing, expected some item to match ${show(assertion.some)}`
+        : `none of ${items.length} matches ${show(assertion.some)}: ${limitList(items.map((i) => `${nameOf(i)}: ${mismatch(i.value, assertion.some)}`))}`,
     );
   }
   if (assertion.type !== undefined)

@@ -49,7 +49,14 @@ function substitute(value: unknown, lookup: Lookup, missing: string[]): unknown 
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[String(substituteString(k, lookup, missing))] = substitute(v, lookup, missing);
+      // defineProperty, not assignment: a `__proto__` key must stay a key, or
+      // `every: {__proto__: {ok: true}}` would become `every: {}` and match anything.
+      Object.defineProperty(out, String(substituteString(k, lookup, missing)), {
+        value: substitute(v, lookup, missing),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
