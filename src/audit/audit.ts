@@ -47,7 +47,8 @@ function auditGate(planned: PlannedGate, result: GateResult | undefined, plan: P
     fatal: false,
   };
   if (!result?.ok) {
-    const why = result?.failures[0]?.kind ?? "not run";
+    const first = result?.failures[0];
+    const why = first ? `${first.kind}: ${first.message}` : "not run";
     return {
       ...audit,
       notAudited: `its real run was red (${why}), so there is no response to mutate`,

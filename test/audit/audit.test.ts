@@ -146,7 +146,9 @@ expect:
     expect(result.fatal).toBe(false);
     expect(result.total).toBe(0);
     expect(result.notAudited).toContain("red");
-    expect(result.lines[0]).toMatch(/^broken: not audited: its real run was red \(status\)/);
+    expect(result.lines[0]).toMatch(
+      /^broken: not audited: its real run was red \(status: status 503/,
+    );
   });
 
   it("when a flow has several steps then each step with an expect is audited", async () => {

@@ -84,4 +84,28 @@ describe("shipgate lint --audit", () => {
     expect(r.stdout).toContain("docs-drift prongs: caught 8 of 8 mutations");
     expect(r.code).toBe(0);
   });
+
+  it("when a gate is red on its real run then it is not audited and lint exits 1", async () => {
+    const p = await project({
+      "shipgate.yaml": config(),
+      "gates/red.yaml":
+        "name: red\nhost: api\nrequest: { path: /healthz/self-test }\nexpect:\n  status: 200\n  body:\n    - path: $.checks[3].ok\n      equals: false\n",
+    });
+    const r = await runCli(["lint", "--audit", "--env", "production"], { cwd: p.dir });
+    expect(r.stdout).toMatch(/^red: not audited: its real run was red \(assertion: /m);
+    expect(r.code).toBe(1);
+  });
+
+  it("when lint finds errors then --audit sends no request and exits 2", async () => {
+    const before = api.requests.length;
+    const p = await project({
+      "shipgate.yaml": config(),
+      "gates/anything.yaml":
+        "name: anything\nhost: api\nrequest: { path: /healthz/self-test }\nexpect:\n  status: [1xx, 2xx, 3xx, 4xx, 5xx]\n",
+    });
+    const r = await runCli(["lint", "--audit", "--env", "production"], { cwd: p.dir });
+    expect(r.stderr).toContain("--audit skipped: fix the errors first");
+    expect(api.requests.length).toBe(before);
+    expect(r.code).toBe(2);
+  });
 });
