@@ -67,7 +67,7 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
     const next = decide(observed, { tag: ctx.tag!, remote: rc.remote, publish: ctx.publish });
     switch (next.kind) {
       case "refuse":
-        return { ...base(ctx, "refused"), reason: next.reason, next: next.next };
+        return refuseWithPreflight(ctx, opts, next.reason, next.next);
       case "verify":
         return finish(
           ctx,
@@ -152,6 +152,31 @@ async function fullRelease(
 
   const result = await irreversible(ctx, opts, run, steps, resuming);
   return { ...result, run, preflight };
+}
+
+/** A refusal from the resume table, with every preflight problem beside it. */
+async function refuseWithPreflight(
+  ctx: ReleaseContext,
+  opts: ReleaseOptions,
+  reason: string,
+  next: string,
+): Promise<ReleaseOutcome> {
+  const plan = await planProject(ctx.loaded, { ...opts, version: ctx.version!.version });
+  const preflight = await runPreflight({
+    ...ctx,
+    config: ctx.loaded.config,
+    environment: ctx.loaded.environment,
+    plan,
+    resuming: false,
+    rehearsing: false,
+    skipRehearsal: opts.skipRehearsal ?? false,
+  });
+  return {
+    ...base(ctx, "refused", plan),
+    preflight,
+    reason: `${reason}; nothing was changed`,
+    next,
+  };
 }
 
 function gates(loaded: Loaded, plan: Plan, opts: ReleaseOptions): Promise<RunResult> {

@@ -1,9 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { ROOT } from "./cli.js";
+
+const run = promisify(execFile);
 
 export interface TestRegistry {
   url: string;
@@ -14,6 +17,8 @@ export interface TestRegistry {
   /** Environment for npm (and shipgate) pointing at this registry with a fresh cache. */
   env: NodeJS.ProcessEnv;
   startupMs: number;
+  /** Publishes NAME@VERSION (an empty package) straight to the registry. */
+  publish(name: string, version: string): Promise<void>;
   /** The versions the registry serves for a package. */
   versions(name: string): Promise<string[]>;
   stop(): Promise<void>;
@@ -80,6 +85,14 @@ export async function startRegistry(): Promise<TestRegistry> {
       NPM_CONFIG_CACHE: path.join(dir, "cache"),
       NPM_CONFIG_AUDIT: "false",
       NPM_CONFIG_UPDATE_NOTIFIER: "false",
+    },
+    async publish(name, version) {
+      const pkgDir = await mkdtemp(path.join(dir, "pkg-"));
+      await writeFile(path.join(pkgDir, "package.json"), JSON.stringify({ name, version }));
+      await run("npm", ["publish", "--access", "public"], {
+        cwd: pkgDir,
+        env: { ...process.env, ...this.env },
+      });
     },
     async versions(name) {
       const res = await fetch(`${url}${name.replace("/", "%2f")}`);

@@ -17,7 +17,7 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-describe("shipgate release", () => {
+describe("shipgate release", { timeout: 120_000 }, () => {
   it("when every gate is green then the annotated tag with the evidence is on the remote and the package on the registry", async () => {
     const p = await makeReleaseProject(api, registry);
     const head = await p.repo.head();
