@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Assertion, Expectation } from "../src/config/model.js";
 import { judgeAssertion } from "../src/judge/assertions.js";
+import { cutAtBoundary } from "../src/judge/diagnose.js";
 import { judge } from "../src/judge/judge.js";
 import { show } from "../src/judge/values.js";
 import { compileSchema } from "../src/plan/schemas.js";
@@ -376,5 +377,38 @@ describe("when long values are shown", () => {
     expect(shown.endsWith("…")).toBe(true);
     expect(shown).not.toContain("tok_");
     expect(show(["aa", "bb", "cc"], 9)).toBe('["aa",…');
+  });
+});
+
+describe("when an excerpt is cut", () => {
+  const token = "tok_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij";
+
+  it("then a word that straddles the cut is left out whole", () => {
+    for (let pad = 330; pad < 400; pad += 7) {
+      const cut = cutAtBoundary(`${"x ".repeat(pad / 2)}Bearer ${token} and more text`, 400);
+      expect(cut.endsWith("…")).toBe(true);
+      expect(cut.includes(token) || !cut.includes("tok_")).toBe(true);
+    }
+  });
+
+  it("then minified JSON without spaces still keeps 200+ characters, cut at punctuation", () => {
+    const body = JSON.stringify({
+      error: "internal",
+      trace: Array.from({ length: 40 }, (_, i) => `frame${i}`),
+    });
+    const cut = cutAtBoundary(body, 400);
+    expect(cut.length).toBeGreaterThanOrEqual(200);
+    expect(cut).toMatch(/[,[]…$/);
+  });
+
+  it("then a 5xx with a long minified JSON body is never silent", () => {
+    const text = JSON.stringify({
+      error: "publish failed",
+      detail: "y".repeat(30),
+      list: Array(80).fill("abc"),
+    });
+    const r = judge(observe(response(500, text)), expectation({ status: [200] }), ctx);
+    expect(r.failures[0]!.excerpt!.length).toBeGreaterThan(200);
+    expect(r.failures[0]!.excerpt).toContain("publish failed");
   });
 });

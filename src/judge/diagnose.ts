@@ -42,17 +42,30 @@ export function bodyText(res: HttpResponse, limit = EXCERPT_LENGTH): string {
       .replace(/<[^>]*>/g, " ");
     text = decodeEntities(text);
   }
-  return cutAtSpace(collapse(text), limit);
+  return cutAtBoundary(collapse(text), limit);
 }
 
+/** An excerpt keeps at least this much text when it can cut there. */
+const MIN_EXCERPT = 200;
+
 /**
- * Cuts text at the last space before `limit`, never inside a word: a secret
- * echoed in the body must not be shown in part, where redaction cannot see it.
+ * Cuts text before `limit` at a space, else at punctuation such as `,` or
+ * `}`, never inside a word when it can help it: a secret echoed in the body
+ * must not be shown in part, where redaction cannot recognise it. A cut
+ * keeps at least 200 characters when such a boundary exists there.
  */
-export function cutAtSpace(text: string, limit: number): string {
+export function cutAtBoundary(text: string, limit: number): string {
   if (text.length <= limit) return text;
-  const space = text.lastIndexOf(" ", limit);
-  return `${space > 0 ? text.slice(0, space) : ""}…`;
+  const head = text.slice(0, limit + 1);
+  const spaces = [...head.matchAll(/\s/g)].map((m) => m.index);
+  const marks = [...head.matchAll(/[,;{}[\]()<>]/g)].map((m) => m.index + 1);
+  const cut =
+    spaces.findLast((i) => i >= MIN_EXCERPT) ??
+    marks.findLast((i) => i >= MIN_EXCERPT && i <= limit) ??
+    spaces.findLast((i) => i > 0) ??
+    marks.findLast((i) => i <= limit) ??
+    limit;
+  return `${text.slice(0, cut).trimEnd()}…`;
 }
 
 export function requestId(res: HttpResponse): string | undefined {
