@@ -56,6 +56,31 @@ describe("shipgate lint", () => {
     expect(r.stdout).toContain("shipgate lint: 0 errors, 1 warning: ok");
     expect(r.code).toBe(0);
   });
+  it("when asked for json or github output then problems come as data and as annotations", async () => {
+    const cwd = path.join(FIXTURES, "rules");
+    const asJson = await runCli(["lint", "--reporter", "json"], { cwd });
+    expect(asJson.code).toBe(2);
+    const report = JSON.parse(asJson.stdout) as {
+      ok: boolean;
+      errors: number;
+      warnings: number;
+      problems: Array<{ code: string; line: number; severity: string }>;
+    };
+    expect(report).toMatchObject({ ok: false, errors: 4, warnings: 1 });
+    expect(report.problems.map((p) => p.code).sort()).toEqual([
+      "cannot-fail",
+      "host-missing",
+      "index-drift",
+      "literal-credential",
+      "protected-hosts",
+    ]);
+
+    const github = await runCli(["lint", "--reporter", "github"], { cwd });
+    expect(github.stdout).toContain(
+      "::warning file=gates/rules.yaml,line=17,col=13,title=shipgate lint%3A index-drift::",
+    );
+    expect(github.stdout).toContain("::error file=shipgate.yaml,line=4,col=5,");
+  });
 });
 
 describe("shipgate lint --audit", () => {
