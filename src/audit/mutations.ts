@@ -1,4 +1,5 @@
 import type { Assertion } from "../config/model.js";
+import { isHtml } from "../judge/diagnose.js";
 import { compilePath, shortLocation } from "../judge/select.js";
 import { show } from "../judge/values.js";
 import { parseJson } from "../run/send-request.js";
@@ -37,10 +38,13 @@ function withJson(res: HttpResponse, value: unknown): HttpResponse {
   return { ...res, text, bytes: Buffer.byteLength(text), json: { ok: true, value } };
 }
 
-/** The mutations every response gets, whatever the gate asserts. */
+/**
+ * The mutations every response gets, whatever the gate asserts. A gate whose
+ * real answer is itself an HTML page (a frontend) is not expected to refuse one.
+ */
 export function responseMutations(res: HttpResponse): Mutation[] {
   const json = res.headers["content-type"] ?? "application/json";
-  return [
+  const mutations: Mutation[] = [
     {
       describe: "the status is 500 with the same body",
       fatal: true,
@@ -51,14 +55,18 @@ export function responseMutations(res: HttpResponse): Mutation[] {
       fatal: true,
       response: withBody(res, ERROR_PAGE, "text/html; charset=utf-8", 500),
     },
-    {
+  ];
+  if (!isHtml(res))
+    mutations.push({
       describe: "the response is a 200 HTML page",
       fatal: true,
       response: withBody(res, APP_PAGE, "text/html; charset=utf-8", 200),
-    },
+    });
+  mutations.push(
     { describe: "the body is empty", fatal: false, response: withBody(res, "", json) },
     { describe: "the body is {}", fatal: false, response: withBody(res, "{}", json) },
-  ];
+  );
+  return mutations;
 }
 
 type Location = Array<string | number>;

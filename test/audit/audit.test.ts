@@ -12,7 +12,10 @@ beforeAll(async () => {
     if (req.url?.startsWith("/queues") && req.method === "POST") json(res, { id: "q-1" }, 201);
     else if (req.url?.startsWith("/queues/q-1")) json(res, { id: "q-1", depth: 0, ok: true });
     else if (req.url?.startsWith("/broken")) json(res, { error: "down" }, 503);
-    else if (req.url?.startsWith("/echo/")) json(res, { name: req.url.slice(6), ok: true });
+    else if (req.url === "/") {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<!doctype html><html><head><title>Home</title></head><body>Hello</body></html>");
+    } else if (req.url?.startsWith("/echo/")) json(res, { name: req.url.slice(6), ok: true });
     else json(res, selfTest());
   });
 });
@@ -193,5 +196,17 @@ steps:
 `);
     expect(result.notAudited).toBeUndefined();
     expect(result).toMatchObject({ caught: 8, total: 8, survivors: [], fatal: false });
+  });
+
+  it("when a frontend gate expects an HTML page then a 200 HTML page is not held against it", async () => {
+    const result = await audit(`name: homepage
+host: api
+request: { path: / }
+expect:
+  status: 200
+  contentType: text/html
+`);
+    expect(result.survivors).toEqual(["the body is empty", "the body is {}"]);
+    expect(result).toMatchObject({ caught: 2, total: 4, fatal: false });
   });
 });
