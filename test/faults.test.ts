@@ -75,6 +75,7 @@ afterAll(async () => {
 async function runFault(
   file: string,
   text: string,
+  green = false,
 ): Promise<{ gate: GateJson; code: number | null; durationMs: number; stdout: string }> {
   await project.write(file, text);
   const res = await runCli(["check", file, "--reporter", "json"], {
@@ -83,7 +84,7 @@ async function runFault(
   });
   expect(res.stderr).not.toMatch(/internal error/);
   const report = JSON.parse(res.stdout) as { ok: boolean; gates: GateJson[] };
-  expect(report.ok).toBe(false);
+  expect(report.ok).toBe(green);
   expect(report.gates).toHaveLength(1);
   return { gate: report.gates[0]!, code: res.code, durationMs: res.durationMs, stdout: res.stdout };
 }
@@ -129,6 +130,26 @@ describe("when the server misbehaves, then check is red with the right kind with
     expect(kinds(g)).toEqual(["body-too-large"]);
     expect(g.failures[0]!.hint).toMatch(/maxBodySize/);
     expect(durationMs).toBeLessThan(BOUND_MS + baselineMs);
+  });
+
+  it("maxBodySize from shipgate.yaml bounds the body", async () => {
+    const small = await makeProject({
+      "shipgate.yaml": configYaml(
+        { local: { api: faults.url } },
+        "defaults:\n  maxBodySize: 1KB\n",
+      ),
+      "gates/kb.yaml": gate("kb", "api", "/kilobytes"),
+    });
+    try {
+      const res = await runCli(["check", "--reporter", "json"], { cwd: small.dir });
+      expect(res.code).toBe(1);
+      const report = JSON.parse(res.stdout) as { gates: GateJson[] };
+      expect(kinds(report.gates[0]!)).toEqual(["body-too-large"]);
+    } finally {
+      await small.remove();
+    }
+    const { gate: g } = await runFault("gates/kb-ok.yaml", gate("kb", "api", "/kilobytes"), true);
+    expect(g.ok).toBe(true);
   });
 
   it("invalid JSON is invalid-json", async () => {

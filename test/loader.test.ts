@@ -110,6 +110,17 @@ describe("when a gate file is malformed, then check exits 2 with file:line:colum
   });
 });
 
+describe("when shipgate.yaml is misspelled", () => {
+  it("then every unknown key is reported with its position and a suggestion", async () => {
+    const config = `${configYaml({ local: { api: server.url } })}defaults:\n  timout: 5s\nrelease:\n  brnach: main\n`;
+    const res = await check({ "shipgate.yaml": config, "gates/a.yaml": GOOD });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/shipgate\.yaml:6:3: defaults\.timout: .*did you mean "timeout"/);
+    expect(res.stderr).toMatch(/shipgate\.yaml:8:3: release\.brnach: .*did you mean "branch"/);
+    expect(server.requests).toEqual([]);
+  });
+});
+
 describe("when environments are chosen", () => {
   const two = configYaml({ staging: { api: "http://127.0.0.1:9" }, local: { api: "http://x" } });
 

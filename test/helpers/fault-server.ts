@@ -61,6 +61,7 @@ export interface FaultServer extends TestServer {
  * - `/html-404`: a SvelteKit-like 404 page; `/html-500`: a generic 500 page
  * - `/empty-500`: a 500 with no body
  * - `/redirect-away`: a 302 to another origin; `/redirect-here`: a 307 to `/ok`
+ * - `/kilobytes`: 4 KB of valid JSON
  * - `/ok`: the self-test document, green
  */
 export async function startFaultServer(): Promise<FaultServer> {
@@ -120,6 +121,10 @@ export async function startFaultServer(): Promise<FaultServer> {
       case "/empty-500":
         res.writeHead(500, { "content-length": "0" });
         res.end();
+        return;
+      case "/kilobytes":
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ checks: [{ name: "db", ok: true, pad: "p".repeat(4096) }] }));
         return;
       case "/redirect-here":
         res.writeHead(307, { location: "/ok" });
