@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { Config, Gate } from "../config/model.js";
+import type { Config, Environment, Gate } from "../config/model.js";
 
 /** Line endings as \n, and no trailing blank lines: a checkout on Windows hashes the same. */
 export function normalise(text: string): string {
@@ -11,8 +11,14 @@ export function normalise(text: string): string {
  * The gate's content hash: sha256 over its YAML document, the JSON Schema
  * files it references and the defaults that change what it checks (request
  * timeout, maximum body size). A change to any of them needs a new rehearsal.
+ * The gate's own host is recorded beside the hash; the hosts of steps that
+ * name another host key are part of the hash when the environment is given.
  */
-export async function gateHash(gate: Gate, config: Config): Promise<string> {
+export async function gateHash(
+  gate: Gate,
+  config: Config,
+  environment?: Environment,
+): Promise<string> {
   const hash = createHash("sha256");
   hash.update("shipgate gate hash v1\n");
   hash.update(`document\n${normalise(gate.source.text)}\n`);
@@ -35,5 +41,10 @@ export async function gateHash(gate: Gate, config: Config): Promise<string> {
     maxBodyBytes: config.defaults.maxBodyBytes,
   };
   hash.update(`defaults ${JSON.stringify(defaults)}\n`);
+  const otherKeys = new Set(
+    [...gate.steps, ...gate.teardown].map((s) => s.request.host).filter((k) => k !== gate.host),
+  );
+  for (const key of [...otherKeys].sort())
+    hash.update(`host ${key} ${environment?.hosts[key] ?? "(unknown)"}\n`);
   return hash.digest("hex");
 }

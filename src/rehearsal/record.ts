@@ -54,7 +54,7 @@ export async function rehearsalEntries(
     if (!planned) continue;
     entries.push({
       gate: result.name,
-      hash: await gateHash(planned.gate, config),
+      hash: await gateHash(planned.gate, config, planned.environment),
       environment: run.environment,
       host: planned.hostUrl,
       ok: result.ok && !result.notRun,
@@ -258,7 +258,7 @@ export async function missingRehearsals(opts: {
   const missing: Array<{ gate: string; file: string; reason: string }> = [];
   for (const planned of opts.plan.gates) {
     const { gate } = planned;
-    const hash = await gateHash(gate, opts.config);
+    const hash = await gateHash(gate, opts.config, planned.environment);
     const mine = entries
       .filter((e) => e.gate === gate.name)
       .sort((a, b) => b.at.localeCompare(a.at));
