@@ -254,7 +254,6 @@ export async function missingRehearsals(opts: {
   const entries = (await readRecords(opts.cwd, opts.env)).filter(
     (e) => e.environment === environment,
   );
-  const run = `run: shipgate rehearse --env ${environment}`;
   const missing: Array<{ gate: string; file: string; reason: string }> = [];
   for (const planned of opts.plan.gates) {
     const { gate } = planned;
@@ -266,7 +265,8 @@ export async function missingRehearsals(opts: {
     let reason = explain(mine, hash, planned.hostUrl, environment);
     if (fetchError)
       reason += ` (fetching rehearsals from ${opts.remote} failed, so only local records were read: ${fetchError})`;
-    missing.push({ gate: gate.name, file: gate.file, reason: `${reason}; ${run}` });
+    // The caller names the command that fixes it: shipgate rehearse --env NAME.
+    missing.push({ gate: gate.name, file: gate.file, reason });
   }
   return missing;
 }
