@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { type CliResult, runCli } from "../helpers/cli.js";
-import { makeRepo, type TempRepo } from "../helpers/git.js";
+import { GIT_ENV, makeRepo, type TempRepo } from "../helpers/git.js";
 import type { TestRegistry } from "../helpers/registry.js";
 import { json, selfTest, startServer, type TestServer } from "../helpers/server.js";
 
@@ -77,7 +77,8 @@ export async function makeReleaseProject(
     ].join("\n"),
     "package.json": `${JSON.stringify({ name, version: opts.version ?? "1.0.0", license: "MIT" }, null, 2)}\n`,
   });
-  const env = { SELFTEST_TOKEN: SECRET, ...(registry?.env ?? {}) };
+  // The committer identity comes from the environment and no global git config is read.
+  const env = { ...GIT_ENV, SELFTEST_TOKEN: SECRET, ...(registry?.env ?? {}) };
   return {
     repo,
     name,
