@@ -210,7 +210,8 @@ describe("when the deadline passes while a gate waits to retry", () => {
           retry: "{ attempts: 5, delay: 20s }",
         }),
       },
-      ["--deadline", "1s"],
+      // Long enough for the first attempt to finish on a loaded machine; the wait is 20 s.
+      ["--deadline", "3s"],
     );
     expect(res.code).toBe(1);
     const g = byName(report, "wait");
