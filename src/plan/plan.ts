@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config, Environment, Gate, Step } from "../config/model.js";
-import { InputError, type Problem, problem } from "../errors.js";
+import { formatProblem, InputError, type Problem, problem } from "../errors.js";
 import { Redactor } from "../template/redact.js";
 import { templateNames } from "../template/template.js";
 import { compileSchema } from "./schemas.js";
@@ -55,12 +55,14 @@ export async function planRun(
     }
     problems.push(...checkHosts(gate, environment));
     problems.push(...checkTemplates(gate, env, opts.version, redactor));
+    problems.push(...checkDurations(gate, config));
     const validators = await compileSchemas(gate, problems);
     planned.push({ gate, environment, hostUrl: environment.hosts[gate.host] ?? "", validators });
   }
   if (problems.length > 0)
     throw new InputError(
-      problems,
+      // A config-wide problem (defaults.timeout) is found once per gate: report it once.
+      [...new Map(problems.map((p) => [formatProblem(p), p])).values()],
       problems.some((p) => p.code === "template") ? "template" : "input",
     );
   return { environment, gates: planned, skipped, redactor, version: opts.version, env };
@@ -88,6 +90,60 @@ function checkHosts(gate: Gate, environment: Environment): Problem[] {
     }
   }
   return problems;
+}
+
+/** Node's timers hold at most 2^31 - 1 ms; a longer one fires at once, or throws. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Timeouts and retry delays a timer can hold. The schema bounds neither, and
+ * `timeout: 99999999999` used to crash the run with a RangeError.
+ */
+function checkDurations(gate: Gate, config: Config): Problem[] {
+  const problems: Problem[] = [];
+  const tooLong = (ms: number) =>
+    `${ms}ms is longer than a timer can hold; give at most ${MAX_TIMER_MS}ms (about 24 days)`;
+  const steps: Array<[Step, Array<string | number>]> = [
+    ...gate.steps.map((s, i): [Step, Array<string | number>] => [s, gate.flow ? ["steps", i] : []]),
+    ...gate.teardown.map((s, i): [Step, Array<string | number>] => [s, ["teardown", i]]),
+  ];
+  for (const [step, at] of steps) {
+    if (step.request.timeoutMs <= MAX_TIMER_MS) continue;
+    const own = [...at, "request", "timeout"];
+    if (hasKey(gate.source.value, own)) {
+      problems.push(
+        problem(gate.file, `request.timeout: ${tooLong(step.request.timeoutMs)}`, {
+          ...gate.source.locate(own),
+          code: "schema",
+        }),
+      );
+    } else if (!problems.some((p) => p.file === config.file)) {
+      problems.push(
+        problem(config.file, `defaults.timeout: ${tooLong(step.request.timeoutMs)}`, {
+          ...config.source.locate(["defaults", "timeout"]),
+          code: "schema",
+        }),
+      );
+    }
+  }
+  if (gate.retry.delayMs > MAX_TIMER_MS) {
+    problems.push(
+      problem(gate.file, `retry.delay: ${tooLong(gate.retry.delayMs)}`, {
+        ...gate.source.locate(["retry", "delay"]),
+        code: "schema",
+      }),
+    );
+  }
+  return problems;
+}
+
+function hasKey(value: unknown, at: Array<string | number>): boolean {
+  let v = value;
+  for (const key of at) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, key)) return false;
+    v = (v as Record<string | number, unknown>)[key];
+  }
+  return true;
 }
 
 function checkTemplates(
