@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { type Problem, problem } from "../errors.js";
@@ -16,6 +18,31 @@ export function schemaOf(name: SchemaName): Record<string, unknown> {
 async function validatorFor(name: SchemaName): Promise<ValidateFunction> {
   const cached = validators.get(name);
   if (cached) return cached;
+  const validate = (await precompiled(name)) ?? (await compiled(name));
+  validators.set(name, validate);
+  return validate;
+}
+
+/**
+ * The validator `npm run build` generated with ajv's standalone code, which
+ * spares loading ajv and compiling the schema at start-up (most of a one-gate
+ * check). Undefined when there is none, or when the schema changed since.
+ */
+async function precompiled(name: SchemaName): Promise<ValidateFunction | undefined> {
+  let generated: typeof import("./schema-validators.generated.js");
+  try {
+    generated = await import("./schema-validators.generated.js");
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
+    throw error;
+  }
+  const text = readFileSync(require.resolve(`../../schema/${name}.json`), "utf8");
+  const hash = createHash("sha256").update(text).digest("hex");
+  return generated.schemaHashes[name] === hash ? generated[name] : undefined;
+}
+
+/** Compiles the shipped schema with ajv, with the options the build uses for standalone code. */
+async function compiled(name: SchemaName): Promise<ValidateFunction> {
   const { default: Ajv } = await import("ajv");
   const ajv = new Ajv.default({
     allErrors: true,
@@ -23,9 +50,7 @@ async function validatorFor(name: SchemaName): Promise<ValidateFunction> {
     strict: true,
     allowUnionTypes: true,
   });
-  const validate = ajv.compile(schemaOf(name));
-  validators.set(name, validate);
-  return validate;
+  return ajv.compile(schemaOf(name));
 }
 
 /** Validates one document against a shipped schema; every error becomes a located problem. */

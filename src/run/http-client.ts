@@ -13,7 +13,7 @@ export interface ClientOptions {
 export class HttpClient {
   readonly #agents = new Map<number, Dispatcher>();
   readonly #options: ClientOptions;
-  #undici: typeof import("undici") | undefined;
+  #undici: typeof import("./undici.js") | undefined;
 
   constructor(options: ClientOptions) {
     this.#options = options;
@@ -23,8 +23,8 @@ export class HttpClient {
     return this.#options.maxBodyBytes;
   }
 
-  async undici(): Promise<typeof import("undici")> {
-    this.#undici ??= await import("undici");
+  async undici(): Promise<typeof import("./undici.js")> {
+    this.#undici ??= await import("./undici.js");
     return this.#undici;
   }
 

@@ -5,8 +5,13 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** The media type without parameters, lower-case, when the server sent one. */
   mediaType?: string;
-  /** The body decoded as UTF-8. */
+  /**
+   * The body decoded as UTF-8, only its first 256 KiB (TEXT_PREFIX_BYTES in
+   * send-request.ts) when it is longer: enough for HTML detection, titles and
+   * excerpts, without holding a large body twice. `json` is parsed from all of it.
+   */
   text: string;
+  /** The length of the whole body in bytes. */
   bytes: number;
   /** The body parsed as JSON; `undefined` when empty. */
   json?: { ok: true; value: unknown } | { ok: false; error: string };

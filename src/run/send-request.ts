@@ -112,19 +112,57 @@ async function readResponse(res: UndiciResponse, maxBytes: number): Promise<Http
     res.body.destroy();
     throw new BodyTooLarge(declared, maxBytes);
   }
+  let body: Buffer | undefined = await readBody(res, declared, maxBytes);
+  const bytes = body.length;
+  const whole = body.toString("utf8");
+  const text = bytes <= TEXT_PREFIX_BYTES ? whole : textPrefix(body);
+  // Parsing a large body needs room; the bytes are no longer needed by then.
+  body = undefined;
+  const mediaType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase() || undefined;
+  return { status: res.statusCode, headers, mediaType, text, bytes, json: parseJson(whole) };
+}
+
+/**
+ * The whole body in one buffer. With a Content-Length it is read straight into
+ * a buffer of that size, so a large body is held once, not as chunks and then
+ * their concatenation as well.
+ */
+async function readBody(res: UndiciResponse, declared: number, maxBytes: number): Promise<Buffer> {
+  const sized =
+    Number.isSafeInteger(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   let bytes = 0;
-  for await (const chunk of res.body) {
-    bytes += (chunk as Buffer).length;
-    if (bytes > maxBytes) {
+  for await (const data of res.body) {
+    const chunk = data as Buffer;
+    if (bytes + chunk.length > maxBytes) {
       res.body.destroy();
-      throw new BodyTooLarge(bytes, maxBytes);
+      throw new BodyTooLarge(bytes + chunk.length, maxBytes);
     }
-    chunks.push(chunk as Buffer);
+    if (sized && chunks.length === 0 && bytes + chunk.length <= sized.length)
+      chunk.copy(sized, bytes);
+    else {
+      // More than the server declared: keep what came so far, and the rest, as chunks.
+      if (sized && chunks.length === 0) chunks.push(sized.subarray(0, bytes));
+      chunks.push(chunk);
+    }
+    bytes += chunk.length;
   }
-  const text = Buffer.concat(chunks, bytes).toString("utf8");
-  const mediaType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase() || undefined;
-  return { status: res.statusCode, headers, mediaType, text, bytes, json: parseJson(text) };
+  if (sized && chunks.length === 0)
+    return bytes === sized.length ? sized : sized.subarray(0, bytes);
+  return Buffer.concat(chunks, bytes);
+}
+
+/** How much of a body HttpResponse.text keeps: enough for HTML detection, titles and excerpts. */
+export const TEXT_PREFIX_BYTES = 256 * 1024;
+
+/**
+ * The body's first TEXT_PREFIX_BYTES as text, cut at a character boundary. Its
+ * own copy: a slice of the whole decoded body would keep all of it alive.
+ */
+function textPrefix(body: Buffer): string {
+  let end = TEXT_PREFIX_BYTES;
+  while (end > 0 && ((body[end] ?? 0) & 0xc0) === 0x80) end--;
+  return body.toString("utf8", 0, end);
 }
 
 /** Parses a body as JSON unless it is empty or plainly markup. */
