@@ -72,7 +72,8 @@ export function createProgress(opts: ProgressOptions): Progress {
 
   return {
     planned(plan) {
-      if (opts.quiet) return;
+      // With no gate to show, the report prints its own header at the end.
+      if (opts.quiet || plan.gates.length === 0) return;
       const hosts = Object.entries(plan.environment.hosts)
         .map(([k, v]) => `${k}=${v}`)
         .join(" ");

@@ -52,6 +52,25 @@ describe("--shard I/N", () => {
     expect(await shardNames(2, 3)).toEqual(await shardNames(2, 3));
   });
 
+  it("when a shard holds no gate then it is green and says so, with one header", async () => {
+    const one = await makeProject({
+      "shipgate.yaml": configYaml({ local: { api: server.url } }),
+      "gates/one.yaml": manyGates(1),
+    });
+    try {
+      const results = await Promise.all(
+        [1, 2].map((i) => runCli(["check", "--shard", `${i}/2`], { cwd: one.dir })),
+      );
+      const empty = results.find((r) => r.stdout.includes("no gates in shard"));
+      const full = results.find((r) => r.stdout.includes("✓ g01"));
+      expect(empty?.code).toBe(0);
+      expect(full?.code).toBe(0);
+      expect(empty!.stdout.split("shipgate check · local").length).toBe(2);
+    } finally {
+      await one.remove();
+    }
+  });
+
   it("when the shard is out of range then it is bad input, exit 2", async () => {
     const result = await runCli(["check", "--shard", "4/3"], { cwd: project.dir });
     expect(result.code).toBe(2);
