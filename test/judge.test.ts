@@ -412,3 +412,18 @@ describe("when an excerpt is cut", () => {
     expect(r.failures[0]!.excerpt).toContain("publish failed");
   });
 });
+
+describe("when the judge is given the run's redaction", () => {
+  it("then a secret echoed raw inside HTML is masked before tags are stripped", () => {
+    const secret = "k3y<b>value</b>z";
+    const page = `<html><head><title>Error</title></head><body><p>auth was ${secret}</p></body></html>`;
+    const res = observe(response(500, page, { "content-type": "text/html" }));
+    const plain = judge(res, expectation({ status: [200] }), ctx);
+    // Without redaction in the judge, stripping turns the secret into a form no mask matches.
+    expect(plain.failures[0]!.excerpt).toContain("k3y value z");
+    const redact = (t: string) => t.split(secret).join("***");
+    const masked = judge(res, expectation({ status: [200] }), { ...ctx, redact });
+    expect(masked.failures[0]!.excerpt).toContain("auth was ***");
+    expect(masked.failures[0]!.excerpt).not.toContain("k3y");
+  });
+});

@@ -12,6 +12,12 @@ export interface JudgeContext {
   hostUrl: string;
   /** Validates a body against the expectation's JSON Schema; messages for each error. */
   validateSchema?: (value: unknown) => string[];
+  /**
+   * Masks the run's secrets in the body text before excerpts are made: tag
+   * stripping and cutting could otherwise change an echoed secret into a
+   * form that redaction of the final output no longer recognises.
+   */
+  redact?: (text: string) => string;
 }
 
 export interface Verdict {
@@ -34,7 +40,8 @@ export function judge(
     });
     return verdict;
   }
-  const res = observation.response;
+  const raw = observation.response;
+  const res = raw && ctx.redact ? { ...raw, text: ctx.redact(raw.text) } : raw;
   if (!res || !expect) return verdict;
   const fail = (f: Failure) => verdict.failures.push(f);
   const at = (key: string) => expect.positions[key];
