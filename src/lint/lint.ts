@@ -122,8 +122,10 @@ async function checkSchemaFiles(gates: Gate[]): Promise<Problem[]> {
 }
 
 async function lintRunbook(cwd: string, opts: LintOptions, result: LintResult): Promise<void> {
+  // The default runbook sits beside shipgate.yaml; a --runbook path is the user's, from cwd.
   const runbook = opts.runbook ?? "RUNBOOK.md";
-  const file = path.resolve(cwd, runbook);
+  const base = runbook === "RUNBOOK.md" ? result.config!.dir : cwd;
+  const file = path.resolve(base, runbook);
   const display = path.relative(cwd, file) || runbook;
   let text: string;
   try {

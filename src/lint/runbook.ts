@@ -111,10 +111,14 @@ function gateOnWrongHost(
   const requestPath = step.request.path;
   if (requestPath === undefined) return undefined;
   const key = step.request.host;
-  const envs = gateEnvironments(input.config, gate);
-  const bases = envs
-    .map((env) => ({ env, base: input.config.environments[env]!.hosts[key] }))
-    .filter((b): b is { env: string; base: string } => b.base !== undefined);
+  const basesIn = (envs: string[]) =>
+    envs
+      .map((env) => ({ env, base: input.config.environments[env]!.hosts[key] }))
+      .filter((b): b is { env: string; base: string } => b.base !== undefined);
+  // Right in any environment; the host to name comes from those the gate applies to.
+  const anywhere = basesIn(Object.keys(input.config.environments));
+  const applies = basesIn(gateEnvironments(input.config, gate));
+  const bases = applies.length > 0 ? applies : anywhere;
   // The path the URL calls, relative to the host it is on (or to its origin).
   const relative = host ? url.slice(host.base.length) : `${parsed.pathname}`;
   const pathOnly = `/${relative.replace(/^\/+/, "").split(/[?#]/)[0]}`;
@@ -122,8 +126,8 @@ function gateOnWrongHost(
   if (!pathPattern(wanted).test(pathOnly)) return undefined;
   // Any site's front page has path /: on a host shipgate does not know, that is no evidence.
   if (!host && wanted === "/") return undefined;
-  if (host && bases.some((b) => b.base === host.base)) return undefined;
-  if (!host && bases.some((b) => url.startsWith(b.base))) return undefined;
+  if (host && anywhere.some((b) => b.base === host.base)) return undefined;
+  if (!host && anywhere.some((b) => url.startsWith(b.base))) return undefined;
   // Name the gate's host in the environment the URL points into, else a protected one.
   const right =
     bases.find((b) => b.env === host?.env) ??
