@@ -101,6 +101,15 @@ describe("when a gate file is malformed, then check exits 2 with file:line:colum
     expect(res.stderr).not.toMatch(/internal error/);
   });
 
+  it("then a key given twice is refused at the second one", async () => {
+    const res = await check({
+      "gates/dup.yaml": GOOD.replace("host: api", "host: api\nhost: web"),
+    });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/gates\/dup\.yaml:3:1: /);
+    expect(server.requests).toEqual([]);
+  });
+
   it("then two gates with one name are refused", async () => {
     const res = await check({ "gates/a.yaml": GOOD, "gates/b.yaml": GOOD });
     expect(res.code).toBe(2);
