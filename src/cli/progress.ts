@@ -29,13 +29,13 @@ export interface Progress {
   stop(): void;
 }
 
-/** True when live progress may draw: stdout is a terminal and CI is not set. */
+/** True when live progress may draw: stdout is a terminal that moves its cursor, and CI is not set. */
 export function isLiveTerminal(
   stream: { isTTY?: boolean },
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
   const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
-  return stream.isTTY === true && !ci;
+  return stream.isTTY === true && !ci && env.TERM !== "dumb";
 }
 
 /**

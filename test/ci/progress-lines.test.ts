@@ -77,5 +77,6 @@ describe("progress lines", () => {
     expect(isLiveTerminal({ isTTY: true }, { CI: "false" })).toBe(true);
     expect(isLiveTerminal({ isTTY: false }, {})).toBe(false);
     expect(isLiveTerminal({}, {})).toBe(false);
+    expect(isLiveTerminal({ isTTY: true }, { TERM: "dumb" })).toBe(false);
   });
 });
