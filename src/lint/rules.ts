@@ -178,7 +178,7 @@ function sameHosts(a: Record<string, string>, b: Record<string, string>): boolea
 }
 
 const CREDENTIAL_HEADER =
-  /^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-csrf-token)$|token|secret|password|passwd|api[-_]?key|session/i;
+  /^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-csrf-token)$|token|secret|password|passwd|api[-_]?key/i;
 const AUTH_SCHEMES = /^(bearer|basic|token|digest|bot|apikey|negotiate)$/i;
 const TOKEN_SHAPE =
   /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}|\b(ghp|gho|ghs|github_pat|npm|glpat|xox[abp]|sk|pk|AKIA)[-_][A-Za-z0-9_-]{8,}/i;
