@@ -108,6 +108,11 @@ function summary(report: Report): string {
         `| ⏭️ | ${cell(s.name)} | ${cell(s.file)} | | not for ${cell(report.environment.name)} |`,
     ),
   ];
+  for (const section of report.sections ?? []) {
+    // A code block keeps the section's own markers and indentation as the terminal shows them.
+    const body = section.lines.map((l) => l.replace(/`{3,}/g, "'''"));
+    lines.push("", `**${cell(section.title)}**`, "", "```text", ...body, "```");
+  }
   return `${lines.join("\n")}\n\n`;
 }
 

@@ -36,7 +36,7 @@ export const junitReporter: Reporter = {
           `      <skipped ${attrs({ message: `not for environment ${report.environment.name}` })}/>\n` +
           "    </testcase>",
       ),
-      `    <system-out>${text(`${report.verdict}${report.run.stopped ? ` (stopped: ${report.run.stopped})` : ""}`)}</system-out>`,
+      `    <system-out>${text(systemOut(report))}</system-out>`,
       "  </testsuite>",
       "</testsuites>",
     ];
@@ -73,6 +73,17 @@ function diagnosis(f: Failure, gate: GateResult): string {
   const line = f.position?.line ?? gate.line;
   const column = f.position?.column;
   lines.push(`at ${gate.file}:${line}${column !== undefined ? `:${column}` : ""}`);
+  return lines.join("\n");
+}
+
+/** The verdict, then each section a release or rehearsal adds (preflight, steps not run). */
+function systemOut(report: Report): string {
+  const lines = [
+    `${report.verdict}${report.run.stopped ? ` (stopped: ${report.run.stopped})` : ""}`,
+  ];
+  for (const section of report.sections ?? []) {
+    lines.push("", section.title, ...section.lines.map((l) => `  ${l}`));
+  }
   return lines.join("\n");
 }
 
