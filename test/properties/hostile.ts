@@ -194,7 +194,7 @@ export function shouldBeGreen(c: HostileCase): boolean {
   const type = c.extraHeaders.some(([k]) => k === "content-type")
     ? null // two content types: not one the gate asked for
     : c.contentType;
-  if (type?.split(";")[0]!.trim().toLowerCase() !== "application/json") return false;
+  if ((type ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json") return false;
   if (body.length > MAX_BODY) return false;
   const text = body.toString("utf8").replace(/^\uFEFF/, "");
   let doc: Json;
