@@ -56,7 +56,7 @@ export async function rehearsalEntries(
       gate: result.name,
       hash: await gateHash(planned.gate, config, planned.environment),
       environment: run.environment,
-      host: planned.hostUrl,
+      host: withoutCredentials(planned.hostUrl),
       ok: result.ok && !result.notRun,
       at: run.startedAt,
       shipgateVersion: shipgateVersion(),
@@ -83,7 +83,13 @@ function failed(r: { exitCode: number | undefined; timedOut: boolean }): boolean
 }
 
 function why(r: { stderr: string; timedOut: boolean; command: string }): string {
-  return r.timedOut ? `${r.command} timed out` : r.stderr.trim() || `${r.command} failed`;
+  const text = r.timedOut ? `${r.command} timed out` : r.stderr.trim() || `${r.command} failed`;
+  return withoutCredentials(text);
+}
+
+/** `https://user:token@host` becomes `https://***@host`: remote and host URLs may carry secrets. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, "$1***@");
 }
 
 /** A ref name segment: environment names may hold characters git refuses. */
@@ -261,8 +267,9 @@ export async function missingRehearsals(opts: {
     const mine = entries
       .filter((e) => e.gate === gate.name)
       .sort((a, b) => b.at.localeCompare(a.at));
-    if (mine.some((e) => e.ok && e.hash === hash && e.host === planned.hostUrl)) continue;
-    let reason = explain(mine, hash, planned.hostUrl, environment);
+    const host = withoutCredentials(planned.hostUrl);
+    if (mine.some((e) => e.ok && e.hash === hash && e.host === host)) continue;
+    let reason = explain(mine, hash, host, environment);
     if (fetchError)
       reason += ` (fetching rehearsals from ${opts.remote} failed, so only local records were read: ${fetchError})`;
     // The caller names the command that fixes it: shipgate rehearse --env NAME.

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import { loadGates } from "../../src/config/load-gates.js";
 import { gateHash } from "../../src/rehearsal/hash.js";
+import { withoutCredentials } from "../../src/rehearsal/record.js";
 import { makeProject, type Project } from "../helpers/project.js";
 
 const projects: Project[] = [];
@@ -44,5 +45,12 @@ describe("gateHash", () => {
 
   it("when only the gate's own host changes then the hash stays: that host is recorded beside it", async () => {
     expect(await hashOf({ api: "https://api2.example.dev" })).toBe(await hashOf({}));
+  });
+
+  it("when a URL carries credentials then what is recorded or echoed hides them", () => {
+    expect(withoutCredentials("fatal: https://ci:ghp_secret@git.example.dev/a.git denied")).toBe(
+      "fatal: https://***@git.example.dev/a.git denied",
+    );
+    expect(withoutCredentials("https://api.example.dev/x@y")).toBe("https://api.example.dev/x@y");
   });
 });
