@@ -68,6 +68,30 @@ describe("lint rules on fixture files", () => {
     expect(problems.some((p) => p.file === "gates/a-broken.yaml" && p.line === 4)).toBe(true);
     expect(find(problems, "index-drift")).toMatchObject([{ file: "gates/b-drift.yaml", line: 7 }]);
   });
+  it("when a protected environment shares one host with another then it is a warning, not an error", async () => {
+    const project = await makeProject({
+      "shipgate.yaml": [
+        "environments:",
+        "  production:",
+        "    protected: true",
+        "    hosts:",
+        "      api: https://api.example.dev",
+        "      auth: https://auth.example.dev",
+        "  staging:",
+        "    hosts:",
+        "      api: https://api.staging.example.dev",
+        "      auth: https://auth.example.dev",
+        "",
+      ].join("\n"),
+      "gates/health.yaml":
+        "name: health\nhost: api\nrequest: { path: /healthz }\nexpect: { status: 200 }\n",
+    });
+    projects.push(project);
+    const { problems } = await lintProject({ cwd: project.dir });
+    expect(problems).toMatchObject([
+      { file: "shipgate.yaml", line: 6, column: 13, severity: "warning", code: "protected-hosts" },
+    ]);
+  });
 });
 
 describe("RUNBOOK.md drift", () => {
