@@ -115,6 +115,7 @@ describe("progress while gates run", () => {
     expect(piped.stdout).toMatch(/3 gates: 1 green, 2 red/);
 
     const { output } = await runInTerminal(["check", "--quiet"], { cwd: project.dir, env: noCi });
+    expect(output).not.toMatch(SPINNER);
     const seen = plain(output);
     expect(seen).not.toContain("✓ green one");
     expect(count(seen, "✗ prongs")).toBe(1);

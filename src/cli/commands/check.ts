@@ -71,7 +71,8 @@ async function progressFor(session: Session, opts: CommonOptions): Promise<Progr
   return createProgress({
     write: (text) => session.output.out(text),
     chalk: session.chalk,
-    live: isLiveTerminal(process.stdout),
+    // --quiet prints failures only: no spinner either.
+    live: isLiveTerminal(process.stdout) && !opts.quiet,
     gateLines: human.gateLines,
     quiet: opts.quiet,
     command: "check",
