@@ -10,5 +10,7 @@ export default defineConfig({
     // One file at a time: the soak measures memory and the signal tests time children.
     maxWorkers: 1,
     fileParallelism: false,
+    // The soak reads RSS after a full collection.
+    execArgv: ["--expose-gc"],
   },
 });

@@ -86,7 +86,7 @@ export function judge(
   // An html-response already names the page; a content-type failure beside it adds nothing.
   if (
     expect.contentType &&
-    res.mediaType !== mediaType(expect.contentType) &&
+    !declaresOnly(res, mediaType(expect.contentType)) &&
     !(html && wantsJson)
   ) {
     fail({
@@ -156,6 +156,19 @@ function redirectNote(res: HttpResponse): string {
   const location = res.headers.location;
   if (res.status < 300 || res.status >= 400 || !location) return "";
   return ` (a redirect to ${location}, not followed: set request.followRedirects for same-origin redirects)`;
+}
+
+/**
+ * True when the response declares exactly this media type. Two Content-Type
+ * headers arrive joined by a comma (`application/json, text/html`); a browser
+ * would go by the last, so a response that declares two satisfies neither.
+ */
+function declaresOnly(res: HttpResponse, want: string): boolean {
+  const header = res.headers["content-type"];
+  if (header === undefined) return res.mediaType === want;
+  // Commas inside quoted parameters do not separate values.
+  const values = header.replace(/"(?:[^"\\]|\\.)*"/g, '""').split(",");
+  return values.every((v) => mediaType(v) === want);
 }
 
 function mediaType(contentType: string): string {

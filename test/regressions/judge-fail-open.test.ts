@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Assertion } from "../../src/config/model.js";
 import { parseYaml } from "../../src/config/yaml-source.js";
 import { judgeAssertion } from "../../src/judge/assertions.js";
+import { judge } from "../../src/judge/judge.js";
 import { resolveTemplates } from "../../src/template/template.js";
 
 const at = { line: 1, column: 1 };
@@ -54,5 +55,39 @@ describe("when an expected object has a __proto__ key", () => {
     expect(kinds(assertion("$.checks[*]", predicates), body)).toEqual(["assertion"]);
     const green = JSON.parse('{"checks": [{"__proto__": {"ok": true}}]}');
     expect(kinds(assertion("$.checks[*]", predicates), green)).toEqual([]);
+  });
+});
+
+// Found by the hostile-response property (test/properties/hostile.ts): two
+// Content-Type headers arrive joined, and the first one alone was judged.
+describe("when a response declares two content types", () => {
+  const judgeType = (contentType: string) =>
+    judge(
+      {
+        method: "GET",
+        url: "http://127.0.0.1:1/x",
+        startedAt: new Date(0).toISOString(),
+        durationMs: 1,
+        redirects: [],
+        response: {
+          status: 200,
+          headers: { "content-type": contentType },
+          mediaType: contentType.split(";")[0]!.trim().toLowerCase(),
+          text: '{"ok": true}',
+          bytes: 12,
+          json: { ok: true, value: { ok: true } },
+        },
+      },
+      { status: [200], contentType: "application/json", body: [], positions: {} },
+      { environment: "local", hostKey: "api", hostUrl: "http://127.0.0.1:1" },
+    ).failures.map((f) => f.kind);
+
+  it("then contentType: application/json is red", () => {
+    expect(judgeType("application/json; charset=utf-8, text/html")).toEqual(["content-type"]);
+  });
+
+  it("then a comma inside a quoted parameter is not a second type", () => {
+    expect(judgeType('application/json; profile="a,b"')).toEqual([]);
+    expect(judgeType("application/json, application/json")).toEqual([]);
   });
 });
