@@ -29,6 +29,15 @@ const ANSWERS: Array<[name: string, green: boolean, weight: number]> = [
 ];
 const TOTAL_WEIGHT = ANSWERS.reduce((n, [, , w]) => n + w, 0);
 
+function pickAnswer(at: number): string {
+  let left = at;
+  for (const [kind, , weight] of ANSWERS) {
+    left -= weight;
+    if (left < 0) return kind;
+  }
+  return ANSWERS[0]![0];
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -112,8 +121,7 @@ const random = mulberry32(SEED);
 beforeAll(async () => {
   server = await startServer((req, res) => {
     const i = Number(/^\/soak\/(\d+)/.exec(req.url ?? "")?.[1]);
-    let pick = random() * TOTAL_WEIGHT;
-    const [kind] = ANSWERS.find(([, , w]) => (pick -= w) < 0) ?? ANSWERS[0]!;
+    const kind = pickAnswer(random() * TOTAL_WEIGHT);
     answered.set(i, kind);
     answer(kind, res);
   });
