@@ -34,6 +34,16 @@ export function gateEnvironments(config: Config, gate: Gate): string[] {
   return gate.environments ? gate.environments.filter((e) => all.includes(e)) : all;
 }
 
+/** `steps[1].expect.body[0].path`: the key path of a problem, as messages show it. */
+export function keyPath(at: ReadonlyArray<string | number>): string {
+  return at.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+}
+
+/** Position and key path of a value in a gate document. */
+function place(gate: Gate, at: Array<string | number>, key = false) {
+  return { ...gate.source.locate(at, { key }), path: keyPath(at) || undefined };
+}
+
 function stepAt(gate: Gate, step: Step, teardown = false): Array<string | number> {
   if (!gate.flow) return [];
   return [teardown ? "teardown" : "steps", step.index];
@@ -64,7 +74,7 @@ function cannotFail(_config: Config, gates: Gate[]): Problem[] {
       return problem(
         gate.file,
         `gate "${gate.name}" has no assertion that could fail: every response passes it; expect a status, a content type or body values`,
-        { ...gate.source.locate(at, { key: true }), code: "cannot-fail" },
+        { ...place(gate, at, true), code: "cannot-fail" },
       );
     });
 }
@@ -84,7 +94,7 @@ function indexDrift(_config: Config, gates: Gate[]): Problem[] {
             gate.file,
             `${a.path} selects by position (${slice[0]}) without a pinned count: when items are added or removed it silently checks others; add count`,
             {
-              ...gate.source.locate([...stepAt(gate, step), "expect", "body", a.index, "path"]),
+              ...place(gate, [...stepAt(gate, step), "expect", "body", a.index, "path"]),
               severity: "warning",
               code: "index-drift",
             },
@@ -105,7 +115,7 @@ function hostMissing(config: Config, gates: Gate[]): Problem[] {
         problem(
           gate.file,
           `gate "${gate.name}" applies to environment "${name}", which shipgate.yaml does not define (environments: ${Object.keys(config.environments).join(", ")})`,
-          { ...gate.source.locate(["environments"]), code: "env-unknown" },
+          { ...place(gate, ["environments"]), code: "env-unknown" },
         ),
       );
     }
@@ -126,7 +136,7 @@ function hostMissing(config: Config, gates: Gate[]): Problem[] {
           problem(
             gate.file,
             `gate "${gate.name}" uses host "${use.key}", which environment ${env} does not define (hosts: ${Object.keys(hosts).join(", ")}); add it under environments.${env}.hosts or narrow the gate's environments`,
-            { ...gate.source.locate(use.at), code: "host-missing" },
+            { ...place(gate, use.at), code: "host-missing" },
           ),
         );
       }
@@ -147,7 +157,7 @@ function protectedHosts(config: Config): Problem[] {
           problem(
             config.file,
             `protected environment ${env.name} has the same hosts as ${other.name}: a check of ${other.name} would pass for ${env.name}; give each environment its own hosts`,
-            { ...at, code: "protected-hosts" },
+            { ...at, path: `environments.${env.name}.hosts`, code: "protected-hosts" },
           ),
         );
         continue;
@@ -161,6 +171,7 @@ function protectedHosts(config: Config): Problem[] {
             `protected environment ${env.name}'s ${key} host ${url} is also ${other.name}'s ${shared[0]} host; is that intended?`,
             {
               ...config.source.locate(["environments", env.name, "hosts", key]),
+              path: `environments.${env.name}.hosts.${key}`,
               severity: "warning",
               code: "protected-hosts",
             },
@@ -203,7 +214,7 @@ function credentials(_config: Config, gates: Gate[]): Problem[] {
             gate.file,
             `header ${name} holds a literal credential; read it from the environment with {{env.NAME}} so it never sits in git`,
             {
-              ...gate.source.locate([
+              ...place(gate, [
                 ...stepAt(gate, step, gate.teardown.includes(step)),
                 "request",
                 "headers",

@@ -4,7 +4,7 @@ import { runCli } from "../helpers/cli.js";
 import { configYaml, makeProject, type Project } from "../helpers/project.js";
 import { json, selfTest, startServer, type TestServer } from "../helpers/server.js";
 
-// Runs the built CLI: `npx tsc -p tsconfig.json` first.
+// Runs the built CLI: `npm run build` first.
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/lint");
 let api: TestServer;
 const projects: Project[] = [];
@@ -28,9 +28,15 @@ describe("shipgate lint", () => {
   it("when there are errors then every problem is printed with file:line:column and it exits 2", async () => {
     const r = await runCli(["lint"], { cwd: path.join(FIXTURES, "rules") });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('gates/rules.yaml:6:1: gate "accepts anything" has no assertion');
-    expect(r.stdout).toContain("gates/rules.yaml:17:13: warning: $.checks[21:27]");
-    expect(r.stdout).toContain("shipgate.yaml:4:5: protected environment production");
+    expect(r.stdout).toContain(
+      'gates/rules.yaml:6:1: expect: gate "accepts anything" has no assertion',
+    );
+    expect(r.stdout).toContain(
+      "gates/rules.yaml:17:13: warning: expect.body[0].path: $.checks[21:27]",
+    );
+    expect(r.stdout).toContain(
+      "shipgate.yaml:4:5: environments.production.hosts: protected environment production",
+    );
     expect(r.stdout).toContain("shipgate lint: 4 errors, 1 warning");
     expect(r.stderr).toContain("runbook checks skipped: there is no RUNBOOK.md");
   });

@@ -6,7 +6,7 @@ import { runCli } from "../helpers/cli.js";
 import { GIT_ENV, git } from "../helpers/git.js";
 import { json, selfTest, startServer, type TestServer } from "../helpers/server.js";
 
-// The built CLI, as CI and a laptop run it: `npx tsc -p tsconfig.json` first.
+// The built CLI, as CI and a laptop run it: `npm run build` first.
 let api: TestServer;
 let root: string;
 let remote: string;
