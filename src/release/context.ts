@@ -35,8 +35,9 @@ export async function openContext(
   const { release } = loaded.config;
   const gitDir = await git.gitDir();
   const url = gitDir ? await git.remoteUrl(release.remote) : undefined;
-  // A token in the remote's URL must never be echoed, whatever git prints.
-  for (const secret of urlCredentials(url ?? "")) opts.redactor.add(secret);
+  // A token in the remote's URL (or a host's) must never be echoed, whatever git prints.
+  const urls = [url ?? "", ...Object.values(loaded.environment.hosts)];
+  for (const secret of urls.flatMap(urlCredentials)) opts.redactor.add(secret);
   const publish = release.publish === "npm";
   const pkg = publish ? await readPackage(dir) : undefined;
   return {

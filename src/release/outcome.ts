@@ -38,6 +38,8 @@ export interface ReleaseOutcome {
   /** The one command that finishes or undoes what was left. */
   next?: string;
   audit?: AuditReport;
+  /** An internal error caught after the release began; the CLI prints its stack as a bug. */
+  crash?: unknown;
   /** What became of the rehearsal record. */
   record?: { ok: boolean; message: string };
 }

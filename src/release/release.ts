@@ -8,14 +8,20 @@ import {
 import type { Plan } from "../plan/plan.js";
 import type { RunResult } from "../run/run-gates.js";
 import type { Redactor } from "../template/redact.js";
-import { shipgateVersion } from "../util/version.js";
 import { openContext, type ReleaseContext } from "./context.js";
-import { tagMessage } from "./evidence.js";
 import { acquireLock } from "./lock.js";
-import { noRun, type ReleaseOutcome, type StepName, type StepRecord } from "./outcome.js";
+import { noRun, type ReleaseOutcome, type StepRecord } from "./outcome.js";
 import { runPreflight } from "./preflight.js";
 import { decide, observe } from "./state.js";
-import { createTag, deleteTag, plannedSteps, publish, pushTag, verify } from "./steps.js";
+import {
+  base,
+  finish,
+  irreversible,
+  pushAndVerify,
+  rerunCommand,
+  withStatus,
+} from "./irreversible.js";
+import { plannedSteps } from "./steps.js";
 import { parseVersion } from "./version.js";
 
 /** A confirmation answered later than this means the gates run again first. */
@@ -68,15 +74,14 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
     switch (next.kind) {
       case "refuse":
         return refuseWithPreflight(ctx, opts, next.reason, next.next);
-      case "verify":
-        return finish(
-          ctx,
-          opts,
-          withStatus(plannedSteps(ctx), ["tag", "publish", "push"], "done"),
-          true,
-        );
-      case "push":
-        return pushAndVerify(ctx, opts, withStatus(plannedSteps(ctx), ["tag", "publish"], "done"));
+      case "verify": {
+        const steps = withStatus(plannedSteps(ctx), ["tag", "publish", "push"], "done");
+        return await guarded(ctx, steps, () => finish(ctx, opts, steps, true));
+      }
+      case "push": {
+        const steps = withStatus(plannedSteps(ctx), ["tag", "publish"], "done");
+        return await guarded(ctx, steps, () => pushAndVerify(ctx, opts, steps));
+      }
       case "release":
         return await fullRelease(ctx, opts, next.resuming);
     }
@@ -150,7 +155,7 @@ async function fullRelease(
       reason: "interrupted before the tag; nothing was changed",
     };
 
-  const result = await irreversible(ctx, opts, run, steps, resuming);
+  const result = await guarded(ctx, steps, () => irreversible(ctx, opts, run, steps, resuming));
   return { ...result, run, preflight };
 }
 
@@ -179,185 +184,29 @@ async function refuseWithPreflight(
   };
 }
 
-function gates(loaded: Loaded, plan: Plan, opts: ReleaseOptions): Promise<RunResult> {
-  return runPlan(loaded, plan, { ...opts, version: plan.version });
-}
-
-/** Tag, publish, push, verify: from here a failure is exit 3 with the way out. */
-async function irreversible(
+/**
+ * Runs irreversible steps; a crash among them (a bug in shipgate) still ends
+ * in an outcome listing what was done and the command that finishes it.
+ */
+async function guarded(
   ctx: ReleaseContext,
-  opts: ReleaseOptions,
-  run: RunResult,
   steps: StepRecord[],
-  resuming: boolean,
+  body: () => Promise<ReleaseOutcome>,
 ): Promise<ReleaseOutcome> {
-  const rerun = rerunCommand(ctx);
-  const failed = (reason: string, next: string) => ({
-    ...base(ctx, "failed"),
-    steps,
-    reason,
-    next,
-  });
-  opts.onIrreversible?.();
-
-  if (!resuming) {
-    const message = tagMessage(
-      {
-        tag: ctx.tag!,
-        version: ctx.version!.version,
-        environment: ctx.loaded.environment,
-        run,
-        commit: ctx.head!,
-        shipgateVersion: shipgateVersion(),
-        skipRehearsal: opts.skipRehearsal ?? false,
-      },
-      ctx.redactor,
-    );
-    const tagged = await createTag(ctx, message);
-    set(steps, "tag", tagged.ok ? "done" : "failed", tagged.detail);
-    if (!tagged.ok) return failed(tagged.detail, `fix the cause above, then: ${rerun}`);
-  }
-  if (opts.signal?.aborted) return undoTag(ctx, steps, "interrupted before publishing");
-
-  if (ctx.publish) {
-    opts.onProgress?.(`publishing ${ctx.pkg?.name}@${ctx.version?.version}`);
-    const onAbort = () =>
-      opts.onProgress?.("interrupt received: letting npm publish finish before stopping");
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
-    const published = await publish(ctx, opts).finally(() =>
-      opts.signal?.removeEventListener("abort", onAbort),
-    );
-    if (!published.ok && published.landed === "no") {
-      set(steps, "publish", "failed", published.detail);
-      const undone = await undoTag(ctx, steps, published.detail);
-      return opts.signal?.aborted ? undone : { ...undone, status: "failed" };
-    }
-    if (!published.ok && published.landed === "unknown") {
-      set(
-        steps,
-        "publish",
-        "failed",
-        `${published.detail}; the registry could not say whether it landed`,
-      );
-      return failed(published.detail, `check the registry, then: ${rerun}`);
-    }
-    set(
-      steps,
-      "publish",
-      "done",
-      published.ok ? published.detail : `${published.detail}, but the version landed anyway`,
-    );
-    if (opts.signal?.aborted)
-      return {
-        ...base(ctx, "interrupted"),
-        steps,
-        reason: "interrupted during publish; npm finished and was recorded",
-        next: rerun,
-      };
-  }
-  return pushAndVerify(ctx, opts, steps);
-}
-
-async function pushAndVerify(
-  ctx: ReleaseContext,
-  opts: ReleaseOptions,
-  steps: StepRecord[],
-): Promise<ReleaseOutcome> {
-  opts.onIrreversible?.();
-  const pushed = await pushTag(ctx);
-  set(steps, "push", pushed.ok ? "done" : "failed", pushed.detail);
-  if (!pushed.ok) {
-    const { remote } = ctx.loaded.config.release;
+  try {
+    return await body();
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
     return {
       ...base(ctx, "failed"),
       steps,
-      reason: pushed.detail,
-      next: `${rerunCommand(ctx)}   (or: git push ${remote} refs/tags/${ctx.tag}:refs/tags/${ctx.tag})`,
-    };
-  }
-  if (opts.signal?.aborted)
-    return {
-      ...base(ctx, "interrupted"),
-      steps,
-      reason: "interrupted after the push; not verified",
+      crash: error,
+      reason: `shipgate crashed after the release began (${message})`,
       next: rerunCommand(ctx),
     };
-  return finish(ctx, opts, steps, false);
+  }
 }
 
-async function finish(
-  ctx: ReleaseContext,
-  _opts: ReleaseOptions,
-  steps: StepRecord[],
-  already: boolean,
-): Promise<ReleaseOutcome> {
-  const verified = await verify(ctx);
-  set(steps, "verify", verified.ok ? "done" : "failed", verified.detail);
-  if (!verified.ok)
-    return {
-      ...base(ctx, "failed"),
-      steps,
-      reason: verified.detail,
-      next: `wait for the registry or remote, then: ${rerunCommand(ctx)}`,
-    };
-  return { ...base(ctx, already ? "already-released" : "released"), steps };
-}
-
-async function undoTag(
-  ctx: ReleaseContext,
-  steps: StepRecord[],
-  reason: string,
-): Promise<ReleaseOutcome> {
-  const undone = await deleteTag(ctx);
-  set(steps, "tag", undone.ok ? "undone" : "failed", undone.detail);
-  return undone.ok
-    ? {
-        ...base(ctx, "interrupted"),
-        steps,
-        reason: `${reason}; nothing public changed`,
-        next: rerunCommand(ctx),
-      }
-    : {
-        ...base(ctx, "failed"),
-        steps,
-        reason: `${reason}; ${undone.detail}`,
-        next: `git tag -d ${ctx.tag}`,
-      };
-}
-
-function base(ctx: ReleaseContext, status: ReleaseOutcome["status"], plan?: Plan): ReleaseOutcome {
-  return {
-    status,
-    version: ctx.version?.version,
-    tag: ctx.tag,
-    environment: ctx.loaded.environment,
-    run: noRun(ctx.loaded.environment.name),
-    skipped: (plan?.skipped ?? []).map((g) => ({ name: g.name, file: g.file })),
-    preflight: [],
-    steps: plannedSteps(ctx),
-  };
-}
-
-/** The command that resumes this release from whatever state it left. */
-export function rerunCommand(ctx: ReleaseContext): string {
-  return `shipgate release ${ctx.version?.version ?? "VERSION"} --env ${ctx.loaded.environment.name}`;
-}
-
-function set(
-  steps: StepRecord[],
-  step: StepName,
-  status: StepRecord["status"],
-  detail: string,
-): void {
-  const record = steps.find((s) => s.step === step);
-  if (record) Object.assign(record, { status, detail });
-}
-
-function withStatus(
-  steps: StepRecord[],
-  names: StepName[],
-  status: StepRecord["status"],
-): StepRecord[] {
-  for (const s of steps) if (names.includes(s.step)) s.status = status;
-  return steps;
+function gates(loaded: Loaded, plan: Plan, opts: ReleaseOptions): Promise<RunResult> {
+  return runPlan(loaded, plan, { ...opts, version: plan.version });
 }

@@ -55,7 +55,7 @@ describe("release when a step fails", { timeout: 180_000 }, () => {
     );
     await p.repo.commit("a publish that fails");
     const r = await p.cli(["release", "1.0.0", "--env", "production"]);
-    expect(r.code).toBe(3);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stdout).toMatch(/undone\s+tag/);
     expect(r.stdout).toMatch(/failed\s+publish/);
     expect(await hasTag(p.repo.dir, "v1.0.0")).toBe(false);
@@ -76,7 +76,7 @@ describe("release when a step fails", { timeout: 180_000 }, () => {
     await writeFile(marker, "");
 
     const first = await p.cli(["release", "1.0.0", "--env", "production"]);
-    expect(first.code).toBe(3);
+    expect(first.code, first.stdout + first.stderr).toBe(3);
     expect(first.stdout).toMatch(/done\s+publish/);
     expect(first.stdout).toMatch(/failed\s+push/);
     expect(first.stdout).toContain("to finish");
@@ -89,7 +89,7 @@ describe("release when a step fails", { timeout: 180_000 }, () => {
     await import("node:fs/promises").then((fs) => fs.rm(marker));
     const requests = api.server.requests.length;
     const second = await p.cli(["release", "1.0.0", "--env", "production"]);
-    expect(second.code).toBe(0);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
     // Published already: nothing left for the gates to protect.
     expect(api.server.requests.length).toBe(requests);
     expect(await git(p.repo.remote, "rev-parse", "refs/tags/v1.0.0^{commit}")).toBe(
@@ -97,7 +97,7 @@ describe("release when a step fails", { timeout: 180_000 }, () => {
     );
 
     const third = await p.cli(["release", "1.0.0", "--env", "production"]);
-    expect(third.code).toBe(0);
+    expect(third.code, third.stdout + third.stderr).toBe(0);
     expect(third.stdout).toContain("already released");
     await p.repo.remove();
   });
@@ -113,7 +113,7 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
           void held.arrived.then(() => child.kill("SIGINT"));
         },
       });
-      expect(r.code).toBe(130);
+      expect(r.code, r.stdout + r.stderr).toBe(130);
     } finally {
       held.release();
     }
@@ -141,7 +141,7 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
         });
       },
     });
-    expect(r.code).toBe(143);
+    expect(r.code, r.stdout + r.stderr).toBe(143);
     expect(r.stdout).toMatch(/done\s+publish/);
     expect(r.stdout).toMatch(/not run\s+push/);
     expect(await registry.versions(p.name)).toEqual(["1.0.0"]);
@@ -149,7 +149,7 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
     expect(await hasTag(p.repo.remote, "v1.0.0")).toBe(false);
 
     const again = await p.cli(["release", "1.0.0", "--env", "production"], { env: pathEnv });
-    expect(again.code).toBe(0);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(await hasTag(p.repo.remote, "v1.0.0")).toBe(true);
     await p.repo.remove();
   });
@@ -176,7 +176,7 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
         });
       },
     });
-    expect(r.code).toBe(130);
+    expect(r.code, r.stdout + r.stderr).toBe(130);
     expect(r.stdout).toMatch(/undone\s+tag/);
     expect(await hasTag(p.repo.dir, "v1.0.0")).toBe(false);
     expect(await registry.versions(p.name)).toEqual([]);
@@ -192,7 +192,7 @@ describe("release lock", { timeout: 120_000 }, () => {
     await held.arrived;
     const second = await p.cli(["release", "1.0.0", "--env", "production"]);
     held.release();
-    expect(second.code).toBe(2);
+    expect(second.code, second.stdout + second.stderr).toBe(2);
     expect(second.stderr).toContain("another release of this repository is running");
     expect((await first).code).toBe(0);
     await p.repo.remove();

@@ -39,7 +39,7 @@ describe("release preflight", { timeout: 120_000 }, () => {
     const requestsBefore = api.server.requests.length;
 
     const r = await p.cli(["release", "v1.0.1", "--env", "production"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     const listed = problems(r.stdout).join("\n");
     expect(listed).toContain("working tree is clean");
     expect(listed).toContain("on the release branch");
@@ -62,7 +62,7 @@ describe("release preflight", { timeout: 120_000 }, () => {
     await p.repo.write("more.txt", "more\n");
     await p.repo.commit("more");
     const r = await p.cli(["release", "1.0.0", "--env", "production"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stdout).toContain("not at HEAD");
     expect(problems(r.stdout).join("\n")).toContain("tag is free locally");
     expect(await git(p.repo.dir, "rev-parse", "v1.0.0^{commit}")).toBe(first);
@@ -77,7 +77,7 @@ describe("release preflight", { timeout: 120_000 }, () => {
     await p.repo.write("local.txt", "not pushed\n");
     await p.repo.commit("local only", { push: false });
     const r = await p.cli(["release", "1.0.0", "--env", "production"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(problems(r.stdout).join("\n")).toMatch(/ahead/);
     await p.repo.remove();
   });
@@ -85,7 +85,7 @@ describe("release preflight", { timeout: 120_000 }, () => {
   it("when a prerelease has no dist-tag then exit 2 and nothing is published", async () => {
     const p = await makeReleaseProject(api, registry, { version: "2.0.0-0" });
     const r = await p.cli(["release", "2.0.0-0", "--env", "production"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(problems(r.stdout).join("\n")).toContain("the dist-tag fits the version");
     expect(await registry.versions(p.name)).toEqual([]);
     await p.repo.remove();
@@ -97,7 +97,7 @@ describe("release preflight", { timeout: 120_000 }, () => {
       release: "release:\n  publish: npm\n  npm:\n    tag: latest\n",
     });
     const r = await p.cli(["release", "2.0.0-beta.1", "--env", "production"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(problems(r.stdout).join("\n")).toMatch(/would be published as latest/);
     await p.repo.remove();
   });
@@ -107,7 +107,7 @@ describe("release preflight", { timeout: 120_000 }, () => {
     const r = await p.cli(["release", "1.0.0", "--env", "production"], {
       env: { NPM_CONFIG_USERCONFIG: registry.anonymousUserconfig },
     });
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stdout).toContain("npm is logged in");
     expect(r.stdout).toContain("npm login");
     await p.repo.remove();
@@ -116,7 +116,7 @@ describe("release preflight", { timeout: 120_000 }, () => {
   it("when VERSION is not semver then exit 2 before anything runs", async () => {
     const p = await makeReleaseProject(api, registry);
     const r = await p.cli(["release", "1.0", "--env", "production"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toContain("not a semantic version");
     await p.repo.remove();
   });

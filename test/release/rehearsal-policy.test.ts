@@ -18,7 +18,7 @@ describe("release on a protected environment", { timeout: 120_000 }, () => {
   it("when a gate has no green rehearsal then exit 2 naming the gate and the rehearse command", async () => {
     const p = await makeReleaseProject(api, undefined, { protected: true });
     const r = await p.cli(["release", "1.0.0", "--env", "production"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stdout).toContain("self-test prongs");
     expect(r.stdout).toContain("shipgate rehearse --env production");
     expect(await git(p.repo.remote, "tag", "--list")).toBe("");
@@ -28,17 +28,17 @@ describe("release on a protected environment", { timeout: 120_000 }, () => {
   it("when the environment was rehearsed then the release goes through", async () => {
     const p = await makeReleaseProject(api, undefined, { protected: true });
     const rehearsal = await p.cli(["rehearse", "--env", "production"]);
-    expect(rehearsal.code).toBe(0);
+    expect(rehearsal.code, rehearsal.stdout + rehearsal.stderr).toBe(0);
     const r = await p.cli(["release", "1.0.0", "--env", "production"]);
     expect(r.stdout).toContain("released");
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     await p.repo.remove();
   });
 
   it("when --skip-rehearsal is given then the release goes through and the tag says so", async () => {
     const p = await makeReleaseProject(api, undefined, { protected: true });
     const r = await p.cli(["release", "1.0.0", "--env", "production", "--skip-rehearsal"]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await git(p.repo.remote, "cat-file", "-p", "refs/tags/v1.0.0")).toContain(
       "--skip-rehearsal",
     );

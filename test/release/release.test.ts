@@ -23,7 +23,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
     const head = await p.repo.head();
     const r = await p.cli(["release", "1.0.0", "--env", "production"]);
     expect(r.stderr + r.stdout).toContain("released");
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await git(p.repo.remote, "cat-file", "-t", "refs/tags/v1.0.0")).toBe("tag");
     expect(await git(p.repo.remote, "rev-parse", "refs/tags/v1.0.0^{commit}")).toBe(head);
     const message = await git(p.repo.remote, "cat-file", "-p", "refs/tags/v1.0.0");
@@ -41,7 +41,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
     api.red = true;
     try {
       const r = await p.cli(["release", "1.0.0", "--env", "production"]);
-      expect(r.code).toBe(1);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toContain("release refused");
     } finally {
       api.red = false;
@@ -69,7 +69,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
       "--reporter",
       "json",
     ]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(api.authHeaders).toContain(`Bearer ${SECRET}`);
     const message = await git(p.repo.remote, "cat-file", "-p", "refs/tags/v2.0.0");
     expect(message).toContain("self-test prongs");
@@ -82,7 +82,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
     const p = await makeReleaseProject(api, registry);
     const before = await p.repo.refs();
     const r = await p.cli(["release", "1.0.0", "--env", "production", "--dry-run"]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("irreversible steps (not run)");
     expect(r.stdout).toContain(`git tag -a v1.0.0 ${await p.repo.head()}`);
     expect(r.stdout).toContain("git push origin refs/tags/v1.0.0:refs/tags/v1.0.0");
@@ -95,7 +95,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
   it("when rehearse runs without VERSION then the version-specific checks are listed as skipped", async () => {
     const p = await makeReleaseProject(api, registry);
     const r = await p.cli(["rehearse", "--env", "production", "--reporter", "json"]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as {
       ok: boolean;
       sections: Array<{
@@ -119,7 +119,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
   it("when release gets --shard then exit 2", async () => {
     const p = await makeReleaseProject(api, undefined);
     const r = await p.cli(["release", "1.0.0", "--env", "production", "--shard", "1/2"]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
     await p.repo.remove();
   });
 });

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { urlCredentials } from "../../src/release/git.js";
+import { Npm, readPackage } from "../../src/release/npm.js";
 import { acquireLock } from "../../src/release/lock.js";
 import { decide, type Observed } from "../../src/release/state.js";
 import { distTag, parseVersion } from "../../src/release/version.js";
@@ -123,5 +124,26 @@ describe("secrets", () => {
     );
     expect(message).not.toContain("hunter2-secret");
     expect(message).toContain("--skip-rehearsal");
+  });
+});
+
+describe("the registry npm would publish to", () => {
+  const setup = async (npmrc: string, pkg: Record<string, unknown>) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "shipgate-npm-"));
+    await writeFile(path.join(dir, "npmrc"), npmrc);
+    await writeFile(path.join(dir, "package.json"), JSON.stringify(pkg));
+    const npm = new Npm(dir, { ...process.env, NPM_CONFIG_USERCONFIG: path.join(dir, "npmrc") });
+    return npm.publishRegistry((await readPackage(dir))!);
+  };
+  const npmrc = "registry=http://127.0.0.1:9/default/\n@acme:registry=http://127.0.0.1:9/acme\n";
+
+  it("when the package is scoped then the scope's registry wins over the default", async () => {
+    expect(await setup(npmrc, { name: "@acme/tool" })).toBe("http://127.0.0.1:9/acme/");
+    expect(await setup(npmrc, { name: "plain-tool" })).toBe("http://127.0.0.1:9/default/");
+  });
+
+  it("when package.json has publishConfig.registry then it wins over everything", async () => {
+    const pkg = { name: "@acme/tool", publishConfig: { registry: "http://127.0.0.1:9/pc/" } };
+    expect(await setup(npmrc, pkg)).toBe("http://127.0.0.1:9/pc/");
   });
 });

@@ -72,6 +72,7 @@ async function withSession(
   });
   try {
     const outcome = await body(session);
+    if (outcome.crash !== undefined) reportCrash(session, outcome.crash);
     await emitReport(session, toReport(command, outcome), opts);
     process.exitCode = exitCode(session, outcome);
   } catch (error: unknown) {
@@ -79,6 +80,13 @@ async function withSession(
   } finally {
     session.dispose();
   }
+}
+
+function reportCrash(session: Session, error: unknown): void {
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  session.output.err(
+    `${stack}\nshipgate: internal error: this is a bug in shipgate, please report it with the trace above\n`,
+  );
 }
 
 function isCi(): boolean {
