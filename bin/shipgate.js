@@ -1,11 +1,18 @@
 #!/usr/bin/env node
-// The bin only picks the entry: `--version` is answered without loading the CLI.
+// CommonJS (see bin/package.json): `--version` is answered without starting
+// Node's ES module loader or loading the CLI; everything else imports the
+// built entry.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  const { readFileSync } = await import("node:fs");
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const { readFileSync } = require("node:fs");
+  const pkg = JSON.parse(readFileSync(`${__dirname}/../package.json`, "utf8"));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { main } = await import("../dist/cli/main.js");
-  await main(process.argv);
+  import("../dist/cli/main.js")
+    .then(({ main }) => main(process.argv))
+    .catch((error) => {
+      // Not even the CLI's own error handling loaded: a broken install or build.
+      console.error(error);
+      process.exitCode = 2;
+    });
 }

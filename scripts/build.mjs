@@ -101,6 +101,9 @@ async function bundle() {
     logLevel: "warning",
   });
   await removeStale(Object.keys(result.metafile.outputs));
+  // Which modules went into which chunk, for profiling start-up.
+  if (process.argv.includes("--meta"))
+    await writeFile(new URL("dist/meta.json", root), JSON.stringify(result.metafile));
 }
 
 /**
