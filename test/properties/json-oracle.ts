@@ -28,7 +28,7 @@ export interface Node {
 }
 
 /** Keys the documents use; two need bracket notation. */
-export const KEYS = ["a", "b", "ok", "name", "checks", "x y", "it's"];
+export const KEYS = ["a", "b", "ok", "name", "checks", "x y", "it's", "__proto__", "constructor"];
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
