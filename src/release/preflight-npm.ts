@@ -65,7 +65,7 @@ export const NPM_CHECKS: PreflightCheck[] = [
   },
   {
     title: "npm is logged in",
-    appliesWhen: publishing,
+    appliesWhen: both(publishing, (ctx) => ctx.pkg?.name !== undefined || "no package name"),
     run: async (ctx) => {
       const r = await ctx.npm.whoami(ctx.registry!);
       if (r.exitCode === 0) return ok(r.stdout.trim());

@@ -1,4 +1,4 @@
-import { loadProject, planProject, runPlan } from "../core/check.js";
+import { type CheckOptions, loadProject, planProject, runPlan } from "../core/check.js";
 import type { Plan } from "../plan/plan.js";
 import type { RunResult } from "../run/run-gates.js";
 import { openContext } from "./context.js";
@@ -12,6 +12,8 @@ import { parseVersion } from "./version.js";
 export interface RehearseOptions
   extends Omit<ReleaseOptions, "version" | "confirm" | "otp" | "askOtp"> {
   version?: string;
+  /** Picks a subset of the planned gates, such as one shard of a CI matrix. */
+  filter?: CheckOptions["filter"];
 }
 
 /**
@@ -82,6 +84,7 @@ async function record(
   if (!ctx.record)
     return { ok: false, message: "not recorded: the rehearsal record is not part of this build" };
   if (!ctx.inRepo) return { ok: false, message: "not recorded: not a git repository" };
+  if (run.gates.length === 0) return { ok: true, message: "nothing to record: no gates ran" };
   const entries = await ctx.record.rehearsalEntries(plan, run, ctx.loaded.config);
   return ctx.record.pushRehearsalRecord({
     cwd: ctx.git.cwd,
