@@ -42,7 +42,12 @@ export function judge(
   }
   const raw = observation.response;
   const res = raw && ctx.redact ? { ...raw, text: ctx.redact(raw.text) } : raw;
-  if (!res || !expect) return verdict;
+  if (!expect) return verdict;
+  // Fail closed: an observation with neither a response nor a failure proves nothing.
+  if (!res) {
+    verdict.failures.push({ kind: "connection", message: "no response was received" });
+    return verdict;
+  }
   const fail = (f: Failure) => verdict.failures.push(f);
   const at = (key: string) => expect.positions[key];
 
@@ -124,8 +129,11 @@ export function judge(
     return withExcerpt(verdict, res);
   }
   const document = res.json.value;
-  if (expect.schema && ctx.validateSchema) {
-    const errors = ctx.validateSchema(document);
+  if (expect.schema) {
+    // Fail closed: a schema whose validator went missing is not a schema that held.
+    const errors = ctx.validateSchema
+      ? ctx.validateSchema(document)
+      : [`no validator was compiled for ${expect.schema.label}`];
     if (errors.length > 0) {
       const shown =
         errors.slice(0, 5).join("; ") +

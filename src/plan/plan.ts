@@ -187,9 +187,18 @@ async function compileSchemas(
   problems: Problem[],
 ): Promise<Map<string, (value: unknown) => string[]>> {
   const validators = new Map<string, (value: unknown) => string[]>();
-  for (const step of allSteps(gate)) {
+  const steps = [
+    ...gate.steps.map((s, i) => [s, `steps[${i}]`] as const),
+    ...gate.teardown.map((s, i) => [s, `teardown[${i}]`] as const),
+  ];
+  for (const [step, where] of steps) {
     const ref = step.expect?.schema;
-    if (!ref || validators.has(ref.label)) continue;
+    if (!ref) continue;
+    // Validators are found by label, and every inline schema comes labelled
+    // "inline schema": in a flow each gets its own, or a later step would be
+    // judged with the first step's schema.
+    if (ref.inline && gate.flow && !ref.label.includes(" at ")) ref.label += ` at ${where}`;
+    if (validators.has(ref.label)) continue;
     const at = { ...(step.expect?.positions.schema ?? gate.position), code: "schema-file" };
     let schema: unknown = ref.inline;
     if (ref.file) {

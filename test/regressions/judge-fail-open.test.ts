@@ -91,3 +91,41 @@ describe("when a response declares two content types", () => {
     expect(judgeType("application/json, application/json")).toEqual([]);
   });
 });
+
+// Found while reading judge() for the properties: a schema without a compiled
+// validator was skipped, and an observation with neither response nor failure
+// was green.
+describe("when the judge is missing what it needs", () => {
+  const ctx = { environment: "local", hostKey: "api", hostUrl: "http://127.0.0.1:1" };
+  const observation = {
+    method: "GET",
+    url: "http://127.0.0.1:1/x",
+    startedAt: new Date(0).toISOString(),
+    durationMs: 1,
+    redirects: [],
+  };
+
+  it("then a schema with no validator is red, not skipped", () => {
+    const verdict = judge(
+      {
+        ...observation,
+        response: {
+          status: 200,
+          headers: { "content-type": "application/json" },
+          mediaType: "application/json",
+          text: "{}",
+          bytes: 2,
+          json: { ok: true, value: {} },
+        },
+      },
+      { schema: { label: "inline schema", inline: { required: ["id"] } }, body: [], positions: {} },
+      ctx,
+    );
+    expect(verdict.failures.map((f) => f.kind)).toEqual(["schema"]);
+  });
+
+  it("then an observation with neither a response nor a failure is red", () => {
+    const verdict = judge(observation, { status: [200], body: [], positions: {} }, ctx);
+    expect(verdict.failures.map((f) => f.kind)).toEqual(["connection"]);
+  });
+});
