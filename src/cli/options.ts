@@ -52,7 +52,8 @@ export function parseDeadline(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   try {
     const ms = parseDuration(/^\d+$/.test(value) ? `${value}s` : value);
-    if (ms <= 0) throw new Error("zero");
+    // Above 2^31 - 1 ms a timer fires at once: the run would stop before it began.
+    if (ms <= 0 || ms > 2 ** 31 - 1) throw new Error("out of range");
     return ms;
   } catch {
     throw new UserError(
