@@ -124,31 +124,10 @@ async function fullRelease(
       reason: "interrupted before the gates; nothing was changed",
     };
 
-  let run = await gates(ctx.loaded, plan, opts);
-  if (run.stopped === "interrupted")
-    return {
-      ...outcome("interrupted", run),
-      reason: "interrupted during the gates; nothing was changed",
-    };
-  if (!run.ok) return { ...outcome("red", run), reason: "a gate is red; nothing was changed" };
-
-  const gatesEnded = (opts.now ?? Date.now)();
-  if (opts.confirm && !(await opts.confirm(steps)))
-    return { ...outcome("declined", run), reason: "not confirmed; nothing was changed" };
-  if (opts.confirm && (opts.now ?? Date.now)() - gatesEnded > CONFIRM_FRESH_MS) {
-    opts.onProgress?.("more than two minutes passed since the gates ran: running them again");
-    run = await gates(ctx.loaded, plan, opts);
-    if (run.stopped === "interrupted")
-      return {
-        ...outcome("interrupted", run),
-        reason: "interrupted during the gates; nothing was changed",
-      };
-    if (!run.ok)
-      return {
-        ...outcome("red", run),
-        reason: "a gate turned red on the second run; nothing was changed",
-      };
-  }
+  const checked = await gatesThenConfirm(ctx, plan, opts, steps);
+  if ("status" in checked)
+    return { ...outcome(checked.status, checked.run), reason: checked.reason };
+  const { run } = checked;
   if (opts.signal?.aborted)
     return {
       ...outcome("interrupted", run),
@@ -205,6 +184,49 @@ async function guarded(
       next: rerunCommand(ctx),
     };
   }
+}
+
+/**
+ * Runs the gates and, on a terminal, asks; an answer later than two minutes
+ * after the gates means they run again before anything is changed.
+ */
+async function gatesThenConfirm(
+  ctx: ReleaseContext,
+  plan: Plan,
+  opts: ReleaseOptions,
+  steps: StepRecord[],
+): Promise<
+  { run: RunResult } | { status: ReleaseOutcome["status"]; run: RunResult; reason: string }
+> {
+  const now = opts.now ?? Date.now;
+  let run = await gates(ctx.loaded, plan, opts);
+  const stopped = (again: boolean) =>
+    run.stopped === "interrupted"
+      ? {
+          status: "interrupted" as const,
+          run,
+          reason: "interrupted during the gates; nothing was changed",
+        }
+      : !run.ok
+        ? {
+            status: "red" as const,
+            run,
+            reason: `a gate is red${again ? " on the second run" : ""}; nothing was changed`,
+          }
+        : undefined;
+  const first = stopped(false);
+  if (first) return first;
+
+  const gatesEnded = now();
+  if (opts.confirm && !(await opts.confirm(steps)))
+    return { status: "declined", run, reason: "not confirmed; nothing was changed" };
+  if (opts.confirm && now() - gatesEnded > CONFIRM_FRESH_MS) {
+    opts.onProgress?.("more than two minutes passed since the gates ran: running them again");
+    run = await gates(ctx.loaded, plan, opts);
+    const second = stopped(true);
+    if (second) return second;
+  }
+  return { run };
 }
 
 function gates(loaded: Loaded, plan: Plan, opts: ReleaseOptions): Promise<RunResult> {
