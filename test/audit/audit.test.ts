@@ -26,10 +26,14 @@ afterAll(async () => {
 });
 
 /** Runs one gate for real against the loopback API and audits it. */
-async function audit(gate: string): Promise<AuditReport["gates"][number] & { lines: string[] }> {
+async function audit(
+  gate: string,
+  files: Record<string, string> = {},
+): Promise<AuditReport["gates"][number] & { lines: string[] }> {
   const project = await makeProject({
     "shipgate.yaml": configYaml({ production: { api: api.url } }),
     "gates/gate.yaml": gate,
+    ...files,
   });
   projects.push(project);
   const { plan, run } = await check({ cwd: project.dir });
@@ -208,5 +212,25 @@ expect:
 `);
     expect(result.survivors).toEqual(["the body is empty", "the body is {}"]);
     expect(result).toMatchObject({ caught: 2, total: 4, fatal: false });
+  });
+
+  it("when a gate has a JSON Schema then mutations are judged with that schema's validator", async () => {
+    const result = await audit(
+      `name: with schema
+host: api
+request: { path: /healthz/self-test }
+expect:
+  status: 200
+  contentType: application/json
+  schema: ../schemas/self-test.json
+  body:
+    - path: $.checks
+      count: 27
+`,
+      { "schemas/self-test.json": '{ "type": "object", "required": ["checks"] }' },
+    );
+    // The schema rejects {} and the count a missing item; neither looks at ok.
+    expect(result.survivors).toEqual(["checks[0].ok is false"]);
+    expect(result.fatal).toBe(false);
   });
 });
