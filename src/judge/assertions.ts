@@ -82,6 +82,7 @@ export function judgeAssertion(assertion: Assertion, document: unknown): Asserti
 
   const perItem: Selected[] = singular ? nodes.slice(0, 1) : nodes;
   const bad = new Set<number>();
+  let perItemFailures = 0;
   const judgeEach = (
     list: Selected[],
     check: (v: unknown) => string | undefined,
@@ -95,6 +96,7 @@ export function judgeAssertion(assertion: Assertion, document: unknown): Asserti
         wrong.push(`${nameOf(item)}: ${why}`);
       }
     });
+    if (wrong.length > 0) perItemFailures++;
     if (wrong.length > 0)
       fail(
         "assertion",
@@ -146,7 +148,9 @@ export function judgeAssertion(assertion: Assertion, document: unknown): Asserti
       `greaterThan ${assertion.greaterThan}`,
     );
 
-  result.passed = Math.max(0, result.selected - bad.size);
+  // A failed whole-list check (equals, count, exists, some) leaves nothing to call ok.
+  const wholeListFailed = result.failures.length > perItemFailures;
+  result.passed = wholeListFailed ? 0 : Math.max(0, result.selected - bad.size);
   return result;
 }
 

@@ -16,6 +16,8 @@ export interface GateRunContext {
   signal: AbortSignal;
   version?: string;
   env: NodeJS.ProcessEnv;
+  /** Masks secrets in a body before the judge strips tags from it for an excerpt. */
+  redact?: (text: string) => string;
 }
 
 /** Runs one gate: its steps in order until one is red, then its teardown whatever happened. */
@@ -141,7 +143,7 @@ async function runStep(
       kind: (signal.reason as { kind?: "deadline" | "interrupted" })?.kind ?? "interrupted",
       message: "not sent: the run was stopped",
     };
-    return { ...base, ...judgeStep(observation, expect, planned, step) };
+    return { ...base, ...judgeStep(observation, expect, planned, step, ctx.redact) };
   }
   const { observation, attempts } = await sendWithRetry(
     ctx.client,
@@ -155,7 +157,7 @@ async function runStep(
     status: observation.response?.status,
     durationMs: observation.durationMs,
     observation,
-    ...judgeStep(observation, expect, planned, step),
+    ...judgeStep(observation, expect, planned, step, ctx.redact),
   };
 }
 
@@ -164,6 +166,7 @@ function judgeStep(
   expect: Expectation | undefined,
   planned: PlannedGate,
   step: Step,
+  redact: ((text: string) => string) | undefined,
 ): Pick<StepResult, "failures" | "assertions"> {
   const hostKey = step.request.host;
   const verdict = judge(observation, expect, {
@@ -171,9 +174,9 @@ function judgeStep(
     hostKey,
     hostUrl: planned.environment.hosts[hostKey] ?? planned.hostUrl,
     validateSchema: expect?.schema ? planned.validators.get(expect.schema.label) : undefined,
+    redact,
   });
-  const failures = verdict.failures;
-  return { failures, assertions: verdict.assertions };
+  return { failures: verdict.failures, assertions: verdict.assertions };
 }
 
 function resolveExpectation(expect: Expectation, lookup: Lookup): Expectation {

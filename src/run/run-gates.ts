@@ -63,6 +63,7 @@ export async function runGates(plan: Plan, opts: RunOptions): Promise<RunResult>
         signal: controller.signal,
         version: plan.version,
         env: plan.env,
+        redact: (text) => plan.redactor.redact(text),
       });
       opts.onGateEnd?.(results[index]);
     }
