@@ -6,7 +6,7 @@ import { configCases, type FuzzCase, gateCases } from "../properties/input-fuzz.
 import { configFileIsValid, gateFileIsValid } from "../properties/input-oracle.js";
 import { proofRuns } from "./runs.js";
 
-const RUNS = proofRuns(1_500);
+const RUNS = proofRuns(800);
 /** One case in this many also goes through the built CLI. */
 const CLI_EVERY = Number(process.env.PROOF_CLI_EVERY ?? "60");
 
