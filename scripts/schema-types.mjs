@@ -17,17 +17,36 @@ export async function generate() {
       await readFile(new URL(`../schema/${name}.json`, import.meta.url), "utf8"),
     );
     schema.title = title;
+    markAnyValues(schema);
     const body = await compile(schema, title, {
       bannerComment: "",
       additionalProperties: false,
       unreachableDefinitions: false,
       style: { printWidth: 100 },
-      strictIndexSignatures: true,
     });
     out[name] =
       `// Generated from schema/${name}.json by scripts/schema-types.mjs; do not edit by hand.\n\n${body}`;
   }
   return out;
+}
+
+/**
+ * A property with no type (`json`, `equals`, `every`, ...) holds any JSON
+ * value; say so for the generator, in memory only, so the published schema
+ * stays plain JSON Schema.
+ */
+function markAnyValues(node) {
+  if (Array.isArray(node)) return node.forEach(markAnyValues);
+  if (node === null || typeof node !== "object") return;
+  for (const [key, child] of Object.entries(node)) {
+    if (key === "properties") {
+      for (const prop of Object.values(child)) {
+        const typed = ["type", "anyOf", "oneOf", "$ref", "enum", "const"].some((k) => k in prop);
+        if (!typed) prop.tsType = "unknown";
+      }
+    }
+    markAnyValues(child);
+  }
 }
 
 const dir = new URL("../src/config/schema-types/", import.meta.url);

@@ -1,25 +1,12 @@
 import path from "node:path";
 import { InputError, type Problem, problem } from "../errors.js";
 import type { Config, Environment } from "./model.js";
+import type { RawConfig } from "./schema-types/config.js";
 import { parseDuration, parseSize } from "./units.js";
 import { validateDocument } from "./validate.js";
 import { loadYamlFile } from "./yaml-source.js";
 
 export const DEFAULT_CONFIG = "shipgate.yaml";
-
-interface RawConfig {
-  environments: Record<string, { protected?: boolean; hosts: Record<string, string> }>;
-  gates?: string | string[];
-  defaults?: { timeout?: string | number; maxBodySize?: string | number; concurrency?: number };
-  release?: {
-    tag?: string;
-    remote?: string;
-    branch?: string;
-    publish?: "npm" | "none";
-    npm?: { access?: "public" | "restricted"; tag?: string; provenance?: boolean };
-    requireRehearsal?: boolean;
-  };
-}
 
 /** Loads and validates shipgate.yaml; every problem at once, as an InputError. */
 export async function loadConfig(

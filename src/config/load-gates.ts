@@ -3,59 +3,19 @@ import { InputError, type Problem, problem } from "../errors.js";
 import { templateNames } from "../template/template.js";
 import { expandGlobs, isGlob } from "./glob.js";
 import type {
-  Assertion,
   Capture,
   Config,
   Expectation,
   Gate,
-  Method,
   RequestSpec,
   StatusMatcher,
   Step,
 } from "./model.js";
+// Raw shapes come from the JSON Schema; documents are validated before they are read.
+import type { Expect as RawExpect, RawGate, Step as RawStep } from "./schema-types/gate.js";
 import { parseDuration } from "./units.js";
 import { validateDocument } from "./validate.js";
 import { type KeyPath, loadYamlFile, type SourceDocument } from "./yaml-source.js";
-
-/* Raw shapes as the schema allows them; validated before they are read. */
-interface RawRequest {
-  method?: Method;
-  host?: string;
-  path?: string;
-  url?: string;
-  query?: Record<string, string | number | boolean>;
-  headers?: Record<string, string>;
-  json?: unknown;
-  body?: string;
-  contentType?: string;
-  timeout?: string | number;
-  followRedirects?: boolean;
-}
-type RawAssertion = Omit<Assertion, "index" | "position">;
-interface RawExpect {
-  status?: StatusMatcher | StatusMatcher[];
-  headers?: Record<string, string>;
-  contentType?: string;
-  maxDuration?: string | number;
-  schema?: string | Record<string, unknown>;
-  body?: RawAssertion[];
-}
-interface RawStep {
-  name?: string;
-  request: RawRequest;
-  expect?: RawExpect;
-  capture?: Record<string, string | { header: string } | { status: true }>;
-}
-interface RawGate {
-  name: string;
-  host: string;
-  environments?: string[];
-  request?: RawRequest;
-  expect?: RawExpect;
-  retry?: { attempts: number; delay?: string | number; unsafe?: boolean };
-  steps?: RawStep[];
-  teardown?: RawStep[];
-}
 
 /** Reads every gate file the config's globs (or the given files) name; all problems at once. */
 export async function loadGates(config: Config, only: string[] = []): Promise<Gate[]> {
@@ -220,8 +180,10 @@ function toExpectation(raw: RawExpect, at: KeyPath, doc: SourceDocument, dir: st
   for (const key of Object.keys(raw)) positions[key] = doc.locate([...at, key], { key: true });
   const schema = raw.schema;
   return {
-    status:
-      raw.status === undefined ? undefined : Array.isArray(raw.status) ? raw.status : [raw.status],
+    // The schema's pattern admits only 100-599 and "1xx".."5xx".
+    status: (raw.status === undefined ? undefined : [raw.status].flat()) as
+      | StatusMatcher[]
+      | undefined,
     headers: raw.headers,
     contentType: raw.contentType,
     maxDurationMs: raw.maxDuration !== undefined ? parseDuration(raw.maxDuration) : undefined,

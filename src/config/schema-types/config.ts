@@ -15,7 +15,7 @@ export type Size = string | number;
 export interface RawConfig {
   $schema?: string;
   environments: {
-    [k: string]: Environment | undefined;
+    [k: string]: Environment;
   };
   /**
    * A glob or a list of globs; gates/** /*.yaml by default.
@@ -60,6 +60,6 @@ export interface Environment {
     /**
      * an http or https URL such as https://api.example.dev
      */
-    [k: string]: string | undefined;
+    [k: string]: string;
   };
 }

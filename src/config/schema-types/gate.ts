@@ -74,17 +74,15 @@ export interface Request {
    */
   url?: string;
   query?: {
-    [k: string]: string | number | boolean | undefined;
+    [k: string]: string | number | boolean;
   };
   headers?: {
-    [k: string]: string | undefined;
+    [k: string]: string;
   };
   /**
    * A JSON request body; templates allowed in its strings.
    */
-  json?: {
-    [k: string]: unknown | undefined;
-  };
+  json?: unknown;
   /**
    * A raw request body.
    */
@@ -105,7 +103,7 @@ export interface Expect {
    * Response headers that must be present with these exact values.
    */
   headers?: {
-    [k: string]: string | undefined;
+    [k: string]: string;
   };
   /**
    * The media type, such as application/json; parameters are ignored.
@@ -129,23 +127,17 @@ export interface Assertion {
   /**
    * The value (singular path) or the list of values.
    */
-  equals?: {
-    [k: string]: unknown | undefined;
-  };
+  equals?: unknown;
   exists?: boolean;
   count?: number;
   /**
    * Each selected value matches (objects partially).
    */
-  every?: {
-    [k: string]: unknown | undefined;
-  };
+  every?: unknown;
   /**
    * At least one selected value matches.
    */
-  some?: {
-    [k: string]: unknown | undefined;
-  };
+  some?: unknown;
   /**
    * A regular expression (RE2 syntax).
    */
@@ -177,6 +169,6 @@ export interface Step {
   request: Request;
   expect?: Expect;
   capture?: {
-    [k: string]: Capture | undefined;
+    [k: string]: Capture;
   };
 }
