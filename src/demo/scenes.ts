@@ -184,14 +184,24 @@ export function storyScenes(): Scene[] {
         w.state.publishFails = false;
       },
       verify: async (w) => {
-        const r = await exec("git", ["ls-remote", "--tags", w.remote, "refs/tags/v1.0.0"], {
-          cwd: w.repo,
-          timeoutMs: 30_000,
-        });
-        return r.stdout.includes("refs/tags/v1.0.0") ? undefined : "v1.0.0 is not on the remote";
+        const evidence = await tagEvidence(w);
+        if (!evidence) return "v1.0.0 is not on the remote";
+        if (!evidence.startsWith("object ")) return "v1.0.0 on the remote is not an annotated tag";
+        return evidence.includes("docs-drift prongs") && evidence.includes("queue round trip")
+          ? undefined
+          : "the tag message lacks the gate evidence";
       },
     },
   ];
+}
+
+/** The remote's v1.0.0 tag object (header and message), or undefined when there is none. */
+export async function tagEvidence(w: World): Promise<string | undefined> {
+  const r = await exec("git", ["cat-file", "-p", "refs/tags/v1.0.0"], {
+    cwd: w.remote,
+    timeoutMs: 30_000,
+  });
+  return r.exitCode === 0 ? r.stdout : undefined;
 }
 
 async function noTag(w: World): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { type ApiState, startApi, startFrontend } from "../../demo/api-server.js";
-import { makeWorld, playScene, storyScenes } from "../../demo/scenes.js";
+import { makeWorld, playScene, storyScenes, tagEvidence } from "../../demo/scenes.js";
 import { ExitCode } from "../../errors.js";
 
 /** `shipgate demo`: the story on loopback, through the public commands; exit 0 only when every scene gave its verdict. */
@@ -51,6 +51,12 @@ export async function demoCommand(opts: { color?: boolean }): Promise<void> {
         failed++;
         say(c.red(`  ✗ unexpected verdict: ${outcome.why}`));
       }
+    }
+    const evidence = await tagEvidence(world);
+    if (evidence) {
+      say("");
+      say(c.bold("The annotated tag on the remote carries the evidence:"));
+      for (const line of evidence.trimEnd().split("\n")) say(`  │ ${line}`);
     }
   } finally {
     await Promise.all([api.close(), frontend.close()]);
