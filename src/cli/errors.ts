@@ -8,6 +8,10 @@ export function markIrreversible(): void {
   irreversibleBegan = true;
 }
 
+export function hasIrreversibleBegun(): boolean {
+  return irreversibleBegan;
+}
+
 /** Prints an error the way a user should see it and returns the exit code. */
 export function handleError(error: unknown, output?: Output): number {
   const write = (text: string) => (output ? output.err(text) : process.stderr.write(text));

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ChalkInstance } from "chalk";
 import { ExitCode } from "../errors.js";
+import { hasIrreversibleBegun } from "./errors.js";
 import type { PlannedGate } from "../plan/plan.js";
 import { humanReporter } from "../report/human.js";
 import type { Report, Reporter } from "../report/report.js";
@@ -31,9 +32,17 @@ export async function openSession(opts: CommonOptions): Promise<Session> {
   const chalk = new Chalk({ level: colour ? 1 : 0 });
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
+  let insisted = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (received) {
-      // A second Ctrl-C: the user insists; leave now.
+      // Once a tag exists, leaving mid-step would lose the record of what
+      // happened: ask for a third signal before giving up on that.
+      if (hasIrreversibleBegun() && insisted++ === 0) {
+        process.stderr.write(
+          "shipgate: finishing the step in progress so its outcome is recorded; interrupt once more to leave anyway\n",
+        );
+        return;
+      }
       process.exit(signal === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint);
     }
     received = signal;
