@@ -12,6 +12,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/shipgate.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const quick = process.argv.includes("--quick");
+// `--only=2,3` runs just those benchmarks (RESULTS.md then lists only them).
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",")
+  .map(Number);
+const want = (n) => !only || only.includes(n);
 
 const selfTest = JSON.stringify({
   status: "ok",
@@ -198,45 +205,49 @@ async function main() {
     const floorMany = path.join(tmp, "floor-many.mjs");
     await writeFile(floorMany, floorScript(`${url}/healthz/self-test`, 200, 8));
 
-    rows.push(
-      await pair(
-        "1. --version",
-        { label: "shipgate --version", fn: () => run(process.execPath, [BIN, "--version"]) },
-        { label: "node -e 0", fn: () => run(process.execPath, ["-e", "0"]) },
-        RUNS,
-        1.2,
-      ),
-    );
-    rows.push(
-      await pair(
-        "2. one-gate check",
-        {
-          label: "shipgate check (1 gate)",
-          fn: () => run(process.execPath, [BIN, "check"], { cwd: one }),
-        },
-        { label: "node fetch floor", fn: () => run(process.execPath, [floorOne]) },
-        RUNS,
-        1.3,
-      ),
-    );
-    rows.push(
-      await pair(
-        "3. 200 gates",
-        {
-          label: "shipgate check (200 gates, concurrency 8)",
-          fn: () =>
-            run(process.execPath, [BIN, "check", "--concurrency", "8", "--quiet"], { cwd: many }),
-        },
-        {
-          label: "node fetch floor (200, 8 at once)",
-          fn: () => run(process.execPath, [floorMany]),
-        },
-        quick ? 3 : Math.max(3, RUNS >> 1),
-        1.5,
-      ),
-    );
+    if (want(1))
+      rows.push(
+        await pair(
+          "1. --version",
+          { label: "shipgate --version", fn: () => run(process.execPath, [BIN, "--version"]) },
+          { label: "node -e 0", fn: () => run(process.execPath, ["-e", "0"]) },
+          RUNS,
+          1.2,
+        ),
+      );
+    if (want(2))
+      rows.push(
+        await pair(
+          "2. one-gate check",
+          {
+            label: "shipgate check (1 gate)",
+            fn: () => run(process.execPath, [BIN, "check"], { cwd: one }),
+          },
+          { label: "node fetch floor", fn: () => run(process.execPath, [floorOne]) },
+          RUNS,
+          1.3,
+        ),
+      );
+    if (want(3))
+      rows.push(
+        await pair(
+          "3. 200 gates",
+          {
+            label: "shipgate check (200 gates, concurrency 8)",
+            fn: () =>
+              run(process.execPath, [BIN, "check", "--concurrency", "8", "--quiet"], { cwd: many }),
+          },
+          {
+            label: "node fetch floor (200, 8 at once)",
+            fn: () => run(process.execPath, [floorMany]),
+          },
+          quick ? 3 : Math.max(3, RUNS >> 1),
+          1.5,
+        ),
+      );
 
-    if (which("curl") && which("jq")) {
+    const curlAndJq = which("curl") && which("jq");
+    if (want(4) && curlAndJq) {
       const huge = path.join(tmp, "huge");
       await project(huge, url, 5000);
       const urls = path.join(tmp, "urls.txt");
@@ -266,51 +277,56 @@ async function main() {
           2.0,
         ),
       );
-    } else {
+    } else if (want(4)) {
       notes.push("4. skipped: curl and jq are not both installed (apt-get install curl jq).");
       console.log(notes.at(-1));
     }
 
-    const bigProject = path.join(tmp, "big");
-    await project(bigProject, url, 1);
-    await writeFile(
-      path.join(bigProject, "gates", "bench.yaml"),
-      gateDoc(0, url).replace("/healthz/self-test?n=0", "/big"),
-    );
-    // The floor: the least any Node program can hold to judge this body, its
-    // bytes, then its text, then the parsed document, one after the other.
-    const floorBig = path.join(tmp, "floor-big.mjs");
-    await writeFile(floorBig, bigFloorScript(`${url}/big`));
-    const bigRuns = [];
-    const floorRuns = [];
-    for (let i = 0; i < 3; i++) {
-      bigRuns.push(await run(process.execPath, [BIN, "check"], { cwd: bigProject }));
-      floorRuns.push(await run(process.execPath, [floorBig]));
-    }
-    const peakKb = Math.max(...bigRuns.map((r) => r.rss));
-    const floorKb = Math.max(...floorRuns.map((r) => r.rss));
-    const rssRatio = (peakKb * 1024) / bigBytes;
-    const bigRow = {
-      name: "5. 50 MB body",
-      wallMs: median(bigRuns.map((r) => r.ms)),
-      floorMs: median(floorRuns.map((r) => r.ms)),
-      peakMb: peakKb / 1024,
-      floorMb: floorKb / 1024,
-      ratio: rssRatio,
-      floorRatio: (floorKb * 1024) / bigBytes,
-      target: 4,
-      met: rssRatio <= 4,
-    };
-    console.log(
-      `5. 50 MB body: ${bigRow.wallMs.toFixed(0)} ms, peak RSS ${bigRow.peakMb.toFixed(0)} MB = ${rssRatio.toFixed(2)} × the body (target ≤ 4) ${bigRow.met ? "met" : "MISSED"}; bare Node floor ${bigRow.floorMs.toFixed(0)} ms, ${bigRow.floorMb.toFixed(0)} MB = ${bigRow.floorRatio.toFixed(2)} × the body`,
-    );
-    rows.push(bigRow);
+    if (want(5)) rows.push(await bigBody(tmp, url, bigBytes));
   } finally {
     server.close();
     server.closeAllConnections?.();
     await rm(tmp, { recursive: true, force: true });
   }
   await writeResults(rows, notes);
+}
+
+/** 5: one gate on a 50 MB body, peak RSS against the body size and a bare Node floor. */
+async function bigBody(tmp, url, bigBytes) {
+  const bigProject = path.join(tmp, "big");
+  await project(bigProject, url, 1);
+  await writeFile(
+    path.join(bigProject, "gates", "bench.yaml"),
+    gateDoc(0, url).replace("/healthz/self-test?n=0", "/big"),
+  );
+  // The floor: the least any Node program can hold to judge this body, its
+  // bytes, then its text, then the parsed document, one after the other.
+  const floorBig = path.join(tmp, "floor-big.mjs");
+  await writeFile(floorBig, bigFloorScript(`${url}/big`));
+  const bigRuns = [];
+  const floorRuns = [];
+  for (let i = 0; i < 3; i++) {
+    bigRuns.push(await run(process.execPath, [BIN, "check"], { cwd: bigProject }));
+    floorRuns.push(await run(process.execPath, [floorBig]));
+  }
+  const peakKb = Math.max(...bigRuns.map((r) => r.rss));
+  const floorKb = Math.max(...floorRuns.map((r) => r.rss));
+  const rssRatio = (peakKb * 1024) / bigBytes;
+  const bigRow = {
+    name: "5. 50 MB body",
+    wallMs: median(bigRuns.map((r) => r.ms)),
+    floorMs: median(floorRuns.map((r) => r.ms)),
+    peakMb: peakKb / 1024,
+    floorMb: floorKb / 1024,
+    ratio: rssRatio,
+    floorRatio: (floorKb * 1024) / bigBytes,
+    target: 4,
+    met: rssRatio <= 4,
+  };
+  console.log(
+    `5. 50 MB body: ${bigRow.wallMs.toFixed(0)} ms, peak RSS ${bigRow.peakMb.toFixed(0)} MB = ${rssRatio.toFixed(2)} × the body (target ≤ 4) ${bigRow.met ? "met" : "MISSED"}; bare Node floor ${bigRow.floorMs.toFixed(0)} ms, ${bigRow.floorMb.toFixed(0)} MB = ${bigRow.floorRatio.toFixed(2)} × the body`,
+  );
+  return bigRow;
 }
 
 async function writeResults(rows, notes) {

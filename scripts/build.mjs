@@ -62,7 +62,8 @@ export async function generateValidators() {
   const inlined = [];
   for (const [local, spec] of helpers) {
     const source = (await readFile(require.resolve(spec), "utf8")).replace(/^\/\/# source.*$/m, "");
-    if (/(?<!['"])\brequire\(/.test(source)) throw new Error(`${spec} requires other modules; bundle it`);
+    if (/(?<!['"])\brequire\(/.test(source))
+      throw new Error(`${spec} requires other modules; bundle it`);
     inlined.push(
       `const ${local} = (() => { const module = { exports: {} }; const exports = module.exports;\n${source}\nreturn module.exports; })();`,
     );
