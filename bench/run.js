@@ -129,7 +129,7 @@ async function pair(name, a, b, runs, target) {
   return row;
 }
 
-function gateDoc(i, url) {
+function gateDoc(i) {
   return `name: gate ${i}
 host: api
 request:
@@ -150,7 +150,7 @@ async function project(dir, url, count, pathSuffix = "") {
     `environments:\n  bench:\n    hosts:\n      api: ${url}\ndefaults:\n  timeout: 30s\n  maxBodySize: 100MB\n`,
   );
   const docs = Array.from({ length: count }, (_, i) =>
-    gateDoc(i, url).replace("/healthz/self-test", `/healthz/self-test${pathSuffix}`),
+    gateDoc(i).replace("/healthz/self-test", `/healthz/self-test${pathSuffix}`),
   );
   await writeFile(path.join(dir, "gates", "bench.yaml"), docs.join("---\n"));
 }
@@ -297,7 +297,7 @@ async function bigBody(tmp, url, bigBytes) {
   await project(bigProject, url, 1);
   await writeFile(
     path.join(bigProject, "gates", "bench.yaml"),
-    gateDoc(0, url).replace("/healthz/self-test?n=0", "/big"),
+    gateDoc(0).replace("/healthz/self-test?n=0", "/big"),
   );
   // The floor: the least any Node program can hold to judge this body, its
   // bytes, then its text, then the parsed document, one after the other.
