@@ -9,6 +9,11 @@ export interface Problem {
   severity: "error" | "warning";
   /** Stable code for tests and tooling, such as `schema` or `template`. */
   code: string;
+  /**
+   * The message reads on from `file:line` as one sentence ("RUNBOOK.md:14
+   * calls ..."); the column then follows the sentence.
+   */
+  sentence?: boolean;
 }
 
 /** Process exit codes, as SPEC.md gives them. */
@@ -54,6 +59,11 @@ export class UserError extends Error {
 
 /** `file:line:column: path: message`, leaving out what is unknown. */
 export function formatProblem(p: Problem): string {
+  if (p.sentence && p.line !== undefined) {
+    const level = p.severity === "warning" ? "warning: " : "";
+    const column = p.column !== undefined ? ` (column ${p.column})` : "";
+    return `${level}${p.file}:${p.line} ${p.message}${column}`;
+  }
   let where = p.file;
   if (p.line !== undefined) where += `:${p.line}`;
   if (p.line !== undefined && p.column !== undefined) where += `:${p.column}`;

@@ -86,7 +86,8 @@ function checkUrl(found: FoundUrl, input: RunbookInput): Problem[] {
   for (const gate of input.gates ?? []) {
     for (const step of gate.steps) {
       const match = gateOnWrongHost(found.url, parsed, gate, step, host, input);
-      if (match) return [problem(input.file, match, { ...at, code: "runbook-host" })];
+      if (match)
+        return [problem(input.file, match, { ...at, code: "runbook-host", sentence: true })];
     }
   }
   if (host) return [];

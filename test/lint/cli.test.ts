@@ -45,7 +45,7 @@ describe("shipgate lint", () => {
     const r = await runCli(["lint"], { cwd: path.join(FIXTURES, "story") });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(
-      "RUNBOOK.md:12:11: calls https://example.dev/healthz/self-test but the gate docs-drift prongs runs on production's api host https://api.example.dev",
+      "RUNBOOK.md:12 calls https://example.dev/healthz/self-test but the gate docs-drift prongs runs on production's api host https://api.example.dev (column 11)",
     );
   });
 

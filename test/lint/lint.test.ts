@@ -103,7 +103,7 @@ describe("RUNBOOK.md drift", () => {
     const host = find(problems, "runbook-host");
     expect(host).toHaveLength(1);
     expect(formatProblem(host[0]!)).toBe(
-      "RUNBOOK.md:12:11: calls https://example.dev/healthz/self-test but the gate docs-drift prongs runs on production's api host https://api.example.dev",
+      "RUNBOOK.md:12 calls https://example.dev/healthz/self-test but the gate docs-drift prongs runs on production's api host https://api.example.dev (column 11)",
     );
     // The same path on the api host (line 6), or on staging's api host (line 29), is right.
     expect(problems.some((p) => p.line === 6 || p.line === 29)).toBe(false);
