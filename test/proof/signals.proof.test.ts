@@ -8,6 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { constants } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { chmod, mkdir, open, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +88,28 @@ process.exit(r.status ?? 1);
   return { bin, ready, go };
 }
 
+/**
+ * Resolves once `signal` is no longer pending for `pid` (read from
+ * /proc/PID/status), that is once shipgate's handler has been entered. Yields
+ * to the event loop between reads; no timers.
+ */
+async function delivered(pid: number, signal: "SIGINT" | "SIGTERM"): Promise<void> {
+  const bit = 1n << BigInt(osConstants.signals[signal] - 1);
+  for (let i = 0; i < 100_000; i++) {
+    let status: string;
+    try {
+      status = await readFile(`/proc/${pid}/status`, "utf8");
+    } catch {
+      return; // gone already
+    }
+    const pending = [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)].map((m) =>
+      BigInt(`0x${m[1]}`),
+    );
+    if (pending.every((mask) => (mask & bit) === 0n)) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Unblocks a reader stuck on a FIFO nobody will write (the point was never reached). */
 async function unblock(fifo: string): Promise<void> {
   try {
@@ -147,10 +170,9 @@ async function interruptAt(
     try {
       return await p.cli(args, {
         onSpawn: (child) => {
-          void arrived.then(() => {
-            child.kill(signal);
-            release();
-          });
+          // The request stays parked until the child exits: shipgate must abort it itself,
+          // so the signal is surely handled while the gates run.
+          void arrived.then(() => child.kill(signal));
         },
       });
     } finally {
@@ -178,6 +200,8 @@ async function interruptAt(
       void readFile(shim.ready, "utf8").then(async (command) => {
         if (exited || !command) return;
         child.kill(signal);
+        // Let the command go on only once the kernel has handed the signal over.
+        await delivered(child.pid!, signal);
         await writeFile(shim.go, "");
       });
     },
@@ -212,11 +236,21 @@ describe("when a release is interrupted at a step boundary", { timeout: 240_000 
         expect(after.localTag, out).toBe(status("tag") === "done");
         expect(after.published, out).toBe(status("publish") === "done");
         expect(after.remoteTag, out).toBe(status("push") === "done");
-        // Before the tag nothing at all may change.
+        // Before the tag nothing at all may change, not even for a moment.
         if (point === "preflight" || point === "gates") {
           expect(after, out).toEqual({ localTag: false, remoteTag: false, published: false });
+          expect(
+            steps.map((s) => s.status),
+            out,
+          ).toEqual(steps.map(() => "not run"));
           expect(r.code, out).toBe(code);
         }
+        // After the tag and before publish, an interrupt stops short of anything public.
+        if (point === "after-tag")
+          expect(after, out).toMatchObject({ published: false, remoteTag: false });
+        // npm publish, once started, is allowed to finish, and nothing is pushed after it.
+        if (point === "publish")
+          expect(after, out).toMatchObject({ published: true, remoteTag: false });
         // A publish is never rolled back, and nothing public happens without it.
         if (after.remoteTag) expect(after.published, out).toBe(true);
         if (after.localTag)
