@@ -157,6 +157,7 @@ async function interruptAt(
   p: ReleaseProject,
   point: Point,
   signal: "SIGINT" | "SIGTERM",
+  twice = false,
 ): Promise<CliResult> {
   const args = ["release", "1.0.0", "--env", "production", "--reporter", "json"];
   if (point === "gates") {
@@ -197,11 +198,24 @@ async function interruptAt(
         exited = true;
         void unblock(shim.ready);
       });
+      // shipgate says so when it keeps going after a second signal: that line is the cue.
+      const insisted = new Promise<void>((resolve) => {
+        let err = "";
+        child.stderr?.on("data", (d: Buffer) => {
+          err += d.toString();
+          if (/interrupt once more/.test(err)) resolve();
+        });
+        child.on("exit", () => resolve());
+      });
       void readFile(shim.ready, "utf8").then(async (command) => {
         if (exited || !command) return;
         child.kill(signal);
         // Let the command go on only once the kernel has handed the signal over.
         await delivered(child.pid!, signal);
+        if (twice) {
+          child.kill(signal);
+          await insisted;
+        }
         await writeFile(shim.go, "");
       });
     },
@@ -210,18 +224,24 @@ async function interruptAt(
 }
 
 const POINTS: Point[] = ["preflight", "gates", "after-tag", "publish", "push"];
-const CASES = POINTS.flatMap((point) =>
-  (["SIGINT", "SIGTERM"] as const).map((signal) => [point, signal] as const),
-);
+/** Where, which signal (as the title shows it), the point to stop at, and whether twice. */
+const CASES: Array<readonly [string, string, Point, boolean]> = [
+  ...POINTS.flatMap((point) =>
+    (["SIGINT", "SIGTERM"] as const).map((signal) => [point, signal, point, false] as const),
+  ),
+  // Ctrl-C twice during publish: npm still finishes and its outcome is still reported.
+  ["publish", "SIGINT twice", "publish", true],
+];
 
 describe("when a release is interrupted at a step boundary", { timeout: 240_000 }, () => {
   it.each(CASES)(
     "then at %s after %s the state is what the report says, and a rerun completes or refuses cleanly",
-    async (point, signal) => {
+    async (label, signalLabel, point, twice) => {
+      const signal = signalLabel.startsWith("SIGTERM") ? "SIGTERM" : "SIGINT";
       const p = await makeReleaseProject(api, registry);
       try {
         const head = await p.repo.head();
-        const r = await interruptAt(p, point, signal);
+        const r = await interruptAt(p, point, signal, twice);
         const out = `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
         expect(r.stderr, out).not.toMatch(/internal error/);
 
@@ -276,7 +296,7 @@ describe("when a release is interrupted at a step boundary", { timeout: 240_000 
           expect(final, againOut).toEqual(after);
         }
         console.log(
-          `${point} ${signal}: exit ${r.code}, steps ${steps.map((s) => `${s.step}=${s.status}`).join(" ")}, state ${JSON.stringify(after)}; rerun exit ${again.code}`,
+          `${label} ${signalLabel}: exit ${r.code}, steps ${steps.map((s) => `${s.step}=${s.status}`).join(" ")}, state ${JSON.stringify(after)}; rerun exit ${again.code}`,
         );
       } finally {
         await p.repo.remove();
