@@ -3,7 +3,7 @@
  * multiplies them all (0.1 for a quick look, 10 for a long night), and
  * PROOF_RUNS, when set, replaces them all with one number. The soak has its
  * own count, SOAK_EVALUATIONS (10,000 by default), and the signal matrix is
- * always the full ten cases. PROOF_SEED replays a fast-check failure.
+ * always the full eleven cases. PROOF_SEED replays a fast-check failure.
  */
 export function proofRuns(base: number): number {
   const fixed = process.env.PROOF_RUNS;
