@@ -9,7 +9,6 @@
 // (dist/cli/main.js, dist/chunks/*.js), so paths written relative to a source
 // file in src/<dir>/ (package.json, schema/, gates/) resolve the same from dist.
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -78,10 +77,6 @@ export async function generateValidators() {
 
 async function bundle() {
   const entryPoints = ["src/cli/main.ts"];
-  // Loaded by a computed specifier (src/release/fidelity.ts), so they must be
-  // entries of their own at their usual paths, sharing chunks with the rest.
-  for (const optional of ["src/rehearsal/record.ts", "src/audit/audit.ts"])
-    if (existsSync(new URL(optional, root))) entryPoints.push(optional);
   const result = await build({
     metafile: true,
     absWorkingDir: rootDir,

@@ -21,7 +21,7 @@ export interface ReleaseContext {
   pkg?: PackageInfo;
   registry?: string;
   distTag?: string;
-  record?: RecordModule;
+  record: RecordModule;
 }
 
 export async function openContext(

@@ -23,7 +23,7 @@ export interface PreflightContext {
   head?: string;
   pkg?: PackageInfo;
   registry?: string;
-  record?: RecordModule;
+  record: RecordModule;
   env: NodeJS.ProcessEnv;
 }
 

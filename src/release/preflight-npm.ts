@@ -128,13 +128,6 @@ export const REHEARSAL_CHECK: PreflightCheck = {
 
 async function rehearsed(ctx: PreflightContext): Promise<CheckOutcome[]> {
   const command = `shipgate rehearse --env ${ctx.environment.name}`;
-  if (!ctx.record)
-    return [
-      fail(
-        "the rehearsal record is not available in this build of shipgate",
-        `${command}, or --skip-rehearsal`,
-      ),
-    ];
   const missing = await ctx.record.missingRehearsals({
     cwd: ctx.git.cwd,
     remote: ctx.config.release.remote,
