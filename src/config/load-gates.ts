@@ -1,6 +1,6 @@
 import path from "node:path";
 import { InputError, type Problem, problem } from "../errors.js";
-import { templateNames } from "../template/template.js";
+import { isBuiltinTemplate, templateNames } from "../template/template.js";
 import { expandGlobs, isGlob } from "./glob.js";
 import type {
   Capture,
@@ -204,11 +204,6 @@ function toExpectation(raw: RawExpect, at: KeyPath, doc: SourceDocument, dir: st
 
 function implicitExpectation(): Expectation {
   return { status: ["2xx", "3xx"], body: [], positions: {} };
-}
-
-/** Built-in template names; everything else must be captured by an earlier step. */
-export function isBuiltinTemplate(name: string): boolean {
-  return name === "version" || name === "run.id" || name.startsWith("env.");
 }
 
 function checkCaptureOrder(

@@ -3,7 +3,13 @@ import type { Expectation, Step } from "../config/model.js";
 import { judge } from "../judge/judge.js";
 import { select } from "../judge/select.js";
 import type { PlannedGate } from "../plan/plan.js";
-import { type Lookup, resolveTemplates, TemplateError } from "../template/template.js";
+import {
+  isBuiltinTemplate,
+  type Lookup,
+  resolveTemplates,
+  TemplateError,
+  templateNames,
+} from "../template/template.js";
 import type { HttpClient } from "./http-client.js";
 import type { Observation } from "./observation.js";
 import { buildRequest } from "./build-request.js";
@@ -106,19 +112,7 @@ async function runStep(
   signal: AbortSignal,
   teardown: boolean,
 ): Promise<StepResult> {
-  const base: StepResult = {
-    index: step.index,
-    name: step.name,
-    teardown,
-    method: step.request.method,
-    url: step.request.path ?? step.request.url ?? "",
-    durationMs: 0,
-    attempts: [],
-    failures: [],
-    assertions: [],
-    captures: [],
-    position: step.position,
-  };
+  const base = emptyStepResult(step, teardown);
   let request: ReturnType<typeof buildRequest>;
   let expect: Expectation | undefined;
   try {
@@ -226,16 +220,20 @@ function collectCaptures(step: Step, stepResult: StepResult, captures: Map<strin
 }
 
 function missingCaptures(step: Step, captures: Map<string, unknown>): string[] {
-  const text = JSON.stringify([step.request, step.expect?.body, step.expect?.headers]);
-  const names = [...text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
-  return [...new Set(names)].filter((n) => n !== "version" && !captures.has(n));
+  const used = templateNames([step.request, step.expect.body, step.expect.headers]);
+  return [...used].filter((n) => !isBuiltinTemplate(n) && !captures.has(n));
 }
 
 function skippedStep(step: Step, why: string): StepResult {
+  return { ...emptyStepResult(step, true), skipped: why };
+}
+
+/** A step's result before anything was sent. */
+function emptyStepResult(step: Step, teardown: boolean): StepResult {
   return {
     index: step.index,
     name: step.name,
-    teardown: true,
+    teardown,
     method: step.request.method,
     url: step.request.path ?? step.request.url ?? "",
     durationMs: 0,
@@ -243,7 +241,6 @@ function skippedStep(step: Step, why: string): StepResult {
     failures: [],
     assertions: [],
     captures: [],
-    skipped: why,
     position: step.position,
   };
 }

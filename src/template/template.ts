@@ -20,6 +20,11 @@ export function templateNames(value: unknown, into: Set<string> = new Set()): Se
   return into;
 }
 
+/** Built-in template names; everything else must be captured by an earlier step. */
+export function isBuiltinTemplate(name: string): boolean {
+  return name === "version" || name === "run.id" || name.startsWith("env.");
+}
+
 export function hasTemplate(value: unknown): boolean {
   return templateNames(value).size > 0;
 }
