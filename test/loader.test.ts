@@ -117,6 +117,23 @@ describe("when a gate file is malformed, then check exits 2 with file:line:colum
       /gates\/b\.yaml:1:\d+: .*"prongs" is already used at gates\/a\.yaml:1/,
     );
   });
+
+  it("then a gate file emptied to comments is refused, not skipped while the others run green", async () => {
+    const res = await check({
+      "gates/a.yaml": GOOD,
+      "gates/empty.yaml": "# the gate used to be here\n",
+    });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("gates/empty.yaml:1:1: holds no gate");
+    expect(server.requests).toEqual([]);
+  });
+
+  it("then a count too large for a number is named as such, not as null", async () => {
+    const res = await check({ "gates/a.yaml": GOOD.replace("count: 6", "count: 1e400") });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("Infinity");
+    expect(res.stderr).not.toMatch(/got number null/);
+  });
 });
 
 describe("when shipgate.yaml is misspelled", () => {

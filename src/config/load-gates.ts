@@ -25,6 +25,16 @@ export async function loadGates(config: Config, only: string[] = []): Promise<Ga
   for (const rel of files) {
     const source = await loadYamlFile(path.join(config.dir, rel), rel);
     problems.push(...source.problems);
+    if (source.problems.length === 0 && source.documents.length === 0) {
+      // An emptied or truncated file must not quietly drop its gates.
+      problems.push(
+        problem(rel, "holds no gate; write one, or remove the file", {
+          line: 1,
+          column: 1,
+          code: "no-gates",
+        }),
+      );
+    }
     for (const doc of source.documents) {
       const found = await validateDocument(doc, "gate");
       problems.push(...found);

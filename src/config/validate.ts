@@ -207,7 +207,9 @@ function typeName(v: unknown): string {
 }
 
 function shortValue(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
+  // JSON has no Infinity: `count: 1e400` must not read as "null".
+  const text =
+    typeof v === "number" && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
