@@ -176,7 +176,7 @@ describe("when gates run again and again against a server that answers at random
         if (evaluations === 1000) rssAfterFirst1000 = now;
         const m = process.memoryUsage();
         trace.push(
-          `${evaluations}: rss ${mb(now)} heap ${mb(m.heapUsed)} external ${mb(m.external)}`,
+          `${evaluations}: rss ${mb(now)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)}`,
         );
       }
     }
