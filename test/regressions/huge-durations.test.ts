@@ -31,7 +31,10 @@ async function refusal(files: Record<string, string>) {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(InputError);
-  return (error as InputError).problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  // The schema refuses integers past a timer's range; plan refuses durations written as text.
+  return (error as InputError).problems.map(
+    (p) => `${p.file}:${p.line}: ${p.path ? `${p.path}: ` : ""}${p.message}`,
+  );
 }
 
 describe("when a duration is longer than a timer can hold", () => {
