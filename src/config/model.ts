@@ -1,3 +1,4 @@
+import type { Assertion as RawAssertion } from "./schema-types/gate.js";
 import type { Position, SourceDocument } from "./yaml-source.js";
 
 /** shipgate.yaml after validation, with defaults filled in. */
@@ -85,18 +86,8 @@ export interface SchemaRef {
   inline?: Record<string, unknown>;
 }
 
-export interface Predicates {
-  equals?: unknown;
-  exists?: boolean;
-  count?: number;
-  every?: unknown;
-  some?: unknown;
-  matches?: string;
-  type?: string | string[];
-  oneOf?: unknown[];
-  lessThan?: number;
-  greaterThan?: number;
-}
+/** The predicates of a body assertion, exactly as the gate schema defines them. */
+export type Predicates = Omit<RawAssertion, "path">;
 
 export interface Assertion extends Predicates {
   path: string;

@@ -95,16 +95,7 @@ async function fullRelease(
   opts: ReleaseOptions,
   resuming: boolean,
 ): Promise<ReleaseOutcome> {
-  const plan = await planProject(ctx.loaded, { ...opts, version: ctx.version!.version });
-  const preflight = await runPreflight({
-    ...ctx,
-    config: ctx.loaded.config,
-    environment: ctx.loaded.environment,
-    plan,
-    resuming,
-    rehearsing: false,
-    skipRehearsal: opts.skipRehearsal ?? false,
-  });
+  const { plan, preflight } = await planAndPreflight(ctx, opts, resuming);
   const steps = plannedSteps(ctx);
   if (resuming) withStatus(steps, ["tag"], "done");
   const outcome = (
@@ -138,6 +129,21 @@ async function fullRelease(
   return { ...result, run, preflight };
 }
 
+/** Plans the gates for VERSION and runs every preflight check against that plan. */
+async function planAndPreflight(ctx: ReleaseContext, opts: ReleaseOptions, resuming: boolean) {
+  const plan = await planProject(ctx.loaded, { ...opts, version: ctx.version!.version });
+  const preflight = await runPreflight({
+    ...ctx,
+    config: ctx.loaded.config,
+    environment: ctx.loaded.environment,
+    plan,
+    resuming,
+    rehearsing: false,
+    skipRehearsal: opts.skipRehearsal ?? false,
+  });
+  return { plan, preflight };
+}
+
 /** A refusal from the resume table, with every preflight problem beside it. */
 async function refuseWithPreflight(
   ctx: ReleaseContext,
@@ -145,16 +151,7 @@ async function refuseWithPreflight(
   reason: string,
   next: string,
 ): Promise<ReleaseOutcome> {
-  const plan = await planProject(ctx.loaded, { ...opts, version: ctx.version!.version });
-  const preflight = await runPreflight({
-    ...ctx,
-    config: ctx.loaded.config,
-    environment: ctx.loaded.environment,
-    plan,
-    resuming: false,
-    rehearsing: false,
-    skipRehearsal: opts.skipRehearsal ?? false,
-  });
+  const { plan, preflight } = await planAndPreflight(ctx, opts, false);
   return {
     ...base(ctx, "refused", plan),
     preflight,
