@@ -8,7 +8,7 @@ import type { Report, Reporter } from "../report/report.js";
 import { RunStop } from "../run/signals.js";
 import { type CommonOptions, parseReporters, parseShard, type ReporterTarget } from "./options.js";
 import { Output } from "./output.js";
-import { afterProgress, isLiveTerminal } from "./progress.js";
+import { afterProgress, createProgress, isLiveTerminal, type Progress } from "./progress.js";
 
 /** What a gate-running command needs from the terminal: output, colour, reporters, signals. */
 export interface Session {
@@ -133,4 +133,26 @@ export function runExitCode(session: Session, ok: boolean): number {
   const by = session.interruptedBy();
   if (by) return by === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint;
   return ok ? ExitCode.ok : ExitCode.red;
+}
+
+/** Gate lines as gates end, when the human report goes to stdout; live on a terminal. */
+export async function progressFor(
+  session: Session,
+  opts: CommonOptions,
+  command: string,
+): Promise<Progress | undefined> {
+  if (!showsProgress(session)) return undefined;
+  const human = await reporterFor({ name: "human" }, session, opts);
+  if (!("gateLines" in human)) return undefined;
+  return createProgress({
+    write: (text) => session.output.out(text),
+    chalk: session.chalk,
+    // --quiet prints failures only: no spinner either.
+    live: isLiveTerminal(process.stdout) && !opts.quiet,
+    gateLines: human.gateLines,
+    quiet: opts.quiet,
+    command,
+    shard: session.shardLabel,
+    columns: () => process.stdout.columns,
+  });
 }

@@ -35,6 +35,7 @@ export async function rehearse(opts: RehearseOptions): Promise<ReleaseOutcome> {
     rehearsing: true,
     skipRehearsal: false,
   });
+  opts.onPlanned?.(plan);
   const outcome: ReleaseOutcome = {
     status: "rehearsed",
     version: version?.version,

@@ -115,6 +115,7 @@ async function fullRelease(
       reason: "interrupted before the gates; nothing was changed",
     };
 
+  opts.onPlanned?.(plan);
   const checked = await gatesThenConfirm(ctx, plan, opts, steps);
   if ("status" in checked)
     return { ...outcome(checked.status, checked.run), reason: checked.reason };

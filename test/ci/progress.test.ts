@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli } from "../helpers/cli.js";
+import { GIT_ENV, makeRepo } from "../helpers/git.js";
 import { configYaml, makeProject, type Project } from "../helpers/project.js";
 import type { TestServer } from "../helpers/server.js";
 import { ciServer, ESCAPE, has, MULTI_GATE } from "./fixture.js";
@@ -119,5 +120,30 @@ describe("progress while gates run", () => {
     const seen = plain(output);
     expect(seen).not.toContain("✓ green one");
     expect(count(seen, "✗ prongs")).toBe(1);
+  });
+});
+
+describe("progress while a rehearsal runs", () => {
+  it("when stdout is a terminal outside CI then rehearse shows the spinner too, and each gate once", async () => {
+    const server = await ciServer();
+    const repo = await makeRepo({
+      "shipgate.yaml": configYaml({ local: { api: server.url } }),
+      "gates/multi.yaml": MULTI_GATE,
+    });
+    try {
+      const { code, output } = await runInTerminal(["rehearse", "--env", "local"], {
+        cwd: repo.dir,
+        env: { ...GIT_ENV, CI: undefined, NO_COLOR: undefined, GITHUB_ACTIONS: undefined },
+      });
+      expect(code).toBe(1);
+      expect(output).toMatch(SPINNER);
+      const seen = plain(output);
+      expect(count(seen, "shipgate rehearse · local")).toBe(1);
+      expect(count(seen, "✓ green one")).toBe(1);
+      expect(seen).toContain("irreversible steps (not run)");
+    } finally {
+      await server.close();
+      await repo.remove();
+    }
   });
 });

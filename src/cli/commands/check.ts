@@ -3,20 +3,12 @@ import type { Report } from "../../report/report.js";
 import { shipgateVersion } from "../../util/version.js";
 import { handleError } from "../errors.js";
 import { type CommonOptions, parseConcurrency, parseDeadline } from "../options.js";
-import { createProgress, isLiveTerminal, type Progress } from "../progress.js";
-import {
-  emitReport,
-  openSession,
-  reporterFor,
-  runExitCode,
-  type Session,
-  showsProgress,
-} from "../session.js";
+import { emitReport, openSession, progressFor, runExitCode } from "../session.js";
 
 /** `shipgate check [GATE...]`. */
 export async function checkCommand(gates: string[], opts: CommonOptions): Promise<void> {
   const session = await openSession(opts);
-  const progress = await progressFor(session, opts);
+  const progress = await progressFor(session, opts, "check");
   try {
     const { loaded, plan, run } = await check({
       config: opts.config,
@@ -61,22 +53,4 @@ export async function checkCommand(gates: string[], opts: CommonOptions): Promis
     progress?.stop();
     session.dispose();
   }
-}
-
-/** Gate lines as gates end, when the human report goes to stdout; live on a terminal. */
-async function progressFor(session: Session, opts: CommonOptions): Promise<Progress | undefined> {
-  if (!showsProgress(session)) return undefined;
-  const human = await reporterFor({ name: "human" }, session, opts);
-  if (!("gateLines" in human)) return undefined;
-  return createProgress({
-    write: (text) => session.output.out(text),
-    chalk: session.chalk,
-    // --quiet prints failures only: no spinner either.
-    live: isLiveTerminal(process.stdout) && !opts.quiet,
-    gateLines: human.gateLines,
-    quiet: opts.quiet,
-    command: "check",
-    shard: session.shardLabel,
-    columns: () => process.stdout.columns,
-  });
 }

@@ -6,7 +6,8 @@ import type { Report, ReportSection } from "../../report/report.js";
 import { shipgateVersion } from "../../util/version.js";
 import { handleError, markIrreversible } from "../errors.js";
 import { type CommonOptions, parseConcurrency, parseDeadline } from "../options.js";
-import { emitReport, openSession, type Session } from "../session.js";
+import type { Progress } from "../progress.js";
+import { emitReport, openSession, progressFor, type Session } from "../session.js";
 
 export interface ReleaseFlags extends CommonOptions {
   dryRun?: boolean;
@@ -23,15 +24,20 @@ export async function releaseCommand(version: string, opts: ReleaseFlags): Promi
     return;
   }
   if (opts.dryRun) return rehearseCommand(version, opts);
-  await withSession(opts, "release", async (session) => {
+  await withSession(opts, "release", async (session, progress) => {
     const { release } = await import("../../release/release.js");
     const interactive = !opts.yes && !isCi() && process.stdin.isTTY === true;
     return release({
-      ...common(session, opts),
+      ...common(session, opts, progress),
       version,
       skipRehearsal: opts.skipRehearsal,
       otp: opts.otp,
-      confirm: interactive ? (steps) => confirm(session, steps) : undefined,
+      confirm: interactive
+        ? (steps) => {
+            progress?.stop();
+            return confirm(session, steps);
+          }
+        : undefined,
       askOtp: interactive ? () => ask(session, "npm wants a one-time password: ") : undefined,
       onIrreversible: markIrreversible,
     });
@@ -43,14 +49,17 @@ export async function rehearseCommand(
   version: string | undefined,
   opts: ReleaseFlags,
 ): Promise<void> {
-  await withSession(opts, "rehearse", async (session) => {
+  await withSession(opts, "rehearse", async (session, progress) => {
     const { rehearse } = await import("../../release/rehearse.js");
-    return rehearse({ ...common(session, opts), version, filter: session.shardFilter });
+    return rehearse({ ...common(session, opts, progress), version, filter: session.shardFilter });
   });
 }
 
-function common(session: Session, opts: ReleaseFlags) {
+function common(session: Session, opts: ReleaseFlags, progress: Progress | undefined) {
   return {
+    onPlanned: progress?.planned,
+    onGateStart: progress?.start,
+    onGateEnd: progress?.end,
     config: opts.config,
     env: opts.env,
     concurrency: parseConcurrency(opts.concurrency),
@@ -64,23 +73,30 @@ function common(session: Session, opts: ReleaseFlags) {
 async function withSession(
   opts: ReleaseFlags,
   command: "release" | "rehearse",
-  body: (session: Session) => Promise<ReleaseOutcome>,
+  body: (session: Session, progress: Progress | undefined) => Promise<ReleaseOutcome>,
 ): Promise<void> {
   const session = await openSession({
     ...opts,
     shard: command === "rehearse" ? opts.shard : undefined,
   });
+  const progress = await progressFor(session, opts, command);
   try {
-    const outcome = await body(session);
+    const outcome = await body(session, progress);
+    progress?.stop();
     // An empty shard of a CI matrix has nothing to rehearse, which is fine.
     if (session.shardLabel && outcome.run.gates.length === 0 && outcome.status === "rehearsed")
       outcome.run.ok = true;
     if (outcome.crash !== undefined) reportCrash(session, outcome.crash);
-    await emitReport(session, { ...toReport(command, outcome), shard: session.shardLabel }, opts);
+    await emitReport(
+      session,
+      { ...toReport(command, outcome), shard: session.shardLabel },
+      { ...opts, progressShown: progress !== undefined },
+    );
     process.exitCode = exitCode(session, outcome);
   } catch (error: unknown) {
     process.exitCode = handleError(error, session.output);
   } finally {
+    progress?.stop();
     session.dispose();
   }
 }
