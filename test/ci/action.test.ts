@@ -1,12 +1,11 @@
 import { spawn } from "node:child_process";
 import { mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT } from "../helpers/cli.js";
-import { configYaml, makeProject, type Project } from "../helpers/project.js";
-import type { TestServer } from "../helpers/server.js";
-import { ciServer, MULTI_GATE } from "./fixture.js";
+import type { Project } from "../helpers/project.js";
+import { MULTI_GATE, useCiProject } from "./fixture.js";
 
 interface ActionFile {
   inputs: Record<string, { default?: string }>;
@@ -51,29 +50,22 @@ async function runAction(
 }
 
 describe("action.yml", () => {
-  let server: TestServer;
-  let project: Project;
-
-  beforeAll(async () => {
-    server = await ciServer();
-    project = await makeProject({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
+  const ci = useCiProject(
+    () => ({
       "gates/multi.yaml": MULTI_GATE,
       // Gate names are unique across files.
       "gates/green.yaml": MULTI_GATE.split("---\n")[0]!.replace("green one", "green two"),
-    });
-    // The project installs shipgate, so the action runs that copy, not npx.
-    await mkdir(path.join(project.dir, "node_modules/.bin"), { recursive: true });
-    await symlink(ROOT, path.join(project.dir, "node_modules/shipgate"));
-    await symlink(
-      "../shipgate/bin/shipgate.js",
-      path.join(project.dir, "node_modules/.bin/shipgate"),
-    );
-  });
-  afterAll(async () => {
-    await server?.close();
-    await project?.remove();
-  });
+    }),
+    async ({ project }) => {
+      // The project installs shipgate, so the action runs that copy, not npx.
+      await mkdir(path.join(project.dir, "node_modules/.bin"), { recursive: true });
+      await symlink(ROOT, path.join(project.dir, "node_modules/shipgate"));
+      await symlink(
+        "../shipgate/bin/shipgate.js",
+        path.join(project.dir, "node_modules/.bin/shipgate"),
+      );
+    },
+  );
 
   it("is a composite action with the inputs the README documents", async () => {
     const action = parse(await readFile(path.join(ROOT, "action.yml"), "utf8")) as ActionFile;
@@ -84,7 +76,7 @@ describe("action.yml", () => {
   });
 
   it("when a gate is red then the step fails with exit code 1, annotations and the exit-code output", async () => {
-    const result = await runAction(project, { env: "local" });
+    const result = await runAction(ci.project, { env: "local" });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error file=gates\/multi.yaml,line=17,col=7,/m);
     expect(result.stdout).toContain("✗ prongs");
@@ -92,21 +84,21 @@ describe("action.yml", () => {
   });
 
   it("when only green gates are named then the step passes", async () => {
-    const result = await runAction(project, { gates: "gates/green.yaml", reporters: "human" });
+    const result = await runAction(ci.project, { gates: "gates/green.yaml", reporters: "human" });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("✓ green two");
     expect(result.outputs).toBe("exit-code=0\n");
   });
 
   it("when an input holds shell syntax then it is passed as data, not run", async () => {
-    const result = await runAction(project, { env: "local; echo INJECTED", reporters: "human" });
+    const result = await runAction(ci.project, { env: "local; echo INJECTED", reporters: "human" });
     expect(result.stdout).not.toMatch(/^INJECTED$/m);
     expect(result.code).toBe(2);
     expect(result.outputs).toBe("exit-code=2\n");
   });
 
   it("when the command is not check or rehearse then the step refuses with exit 2", async () => {
-    const result = await runAction(project, { command: "release" });
+    const result = await runAction(ci.project, { command: "release" });
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(
       /^::error title=shipgate action::command must be check or rehearse/m,

@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
+import { configYaml, makeProject, type Project } from "../helpers/project.js";
 import { json, selfTest, startServer, type TestServer } from "../helpers/server.js";
 
 /** A loopback API for CI tests: /ok is green, /html is an HTML 500, /slow never answers. */
@@ -14,6 +16,36 @@ export async function ciServer(): Promise<TestServer> {
     if (url.pathname === "/slow") return; // never answers
     json(res, { status: "ok", n: Number(url.searchParams.get("n") ?? 0) });
   });
+}
+
+export interface CiProject {
+  server: TestServer;
+  project: Project;
+}
+
+/**
+ * A ciServer and a project whose one environment, `local`, points its `api`
+ * host at it, made before the tests of the calling block and removed after.
+ * `files` gets the server's URL; `shipgate.yaml` may be overridden there.
+ */
+export function useCiProject(
+  files: (url: string) => Record<string, string>,
+  prepare?: (ci: CiProject) => Promise<void>,
+): CiProject {
+  const ci = {} as CiProject;
+  beforeAll(async () => {
+    ci.server = await ciServer();
+    ci.project = await makeProject({
+      "shipgate.yaml": configYaml({ local: { api: ci.server.url } }),
+      ...files(ci.server.url),
+    });
+    await prepare?.(ci);
+  });
+  afterAll(async () => {
+    await ci.server?.close();
+    await ci.project?.remove();
+  });
+  return ci;
 }
 
 /**

@@ -1,11 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { command, escapeData, escapeProperty } from "../../src/report/github.js";
 import { runCli } from "../helpers/cli.js";
-import { configYaml, makeProject, type Project } from "../helpers/project.js";
-import type { TestServer } from "../helpers/server.js";
-import { ciServer, MULTI_GATE, PRONGS_EVERY } from "./fixture.js";
+import { MULTI_GATE, PRONGS_EVERY, useCiProject } from "./fixture.js";
 
 /** The workflow commands in stdout, as { name, props, message } with escapes undone. */
 function workflowCommands(stdout: string) {
@@ -33,24 +31,11 @@ function workflowCommands(stdout: string) {
 }
 
 describe("the github reporter", () => {
-  let server: TestServer;
-  let project: Project;
-
-  beforeAll(async () => {
-    server = await ciServer();
-    project = await makeProject({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
-      "gates/multi.yaml": MULTI_GATE,
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await project?.remove();
-  });
+  const ci = useCiProject(() => ({ "gates/multi.yaml": MULTI_GATE }));
 
   it("when an assertion fails in a multi-gate file then the annotation names that file, line and column", async () => {
     const result = await runCli(["check", "--reporter", "github"], {
-      cwd: project.dir,
+      cwd: ci.project.dir,
       env: { GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: undefined },
     });
     expect(result.code).toBe(1);
@@ -78,18 +63,18 @@ describe("the github reporter", () => {
 
   it("when GITHUB_WORKSPACE is above the working directory then annotation paths start at the workspace", async () => {
     const result = await runCli(["check", "--reporter", "github"], {
-      cwd: project.dir,
-      env: { GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: path.dirname(project.dir) },
+      cwd: ci.project.dir,
+      env: { GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: path.dirname(ci.project.dir) },
     });
     expect(result.code).toBe(1);
     const prongs = workflowCommands(result.stdout).find((c) => c.props.title?.includes("prongs"));
-    expect(prongs?.props.file).toBe(`${path.basename(project.dir)}/gates/multi.yaml`);
+    expect(prongs?.props.file).toBe(`${path.basename(ci.project.dir)}/gates/multi.yaml`);
   });
 
   it("when GITHUB_STEP_SUMMARY is set then a Markdown table is appended to that file", async () => {
-    const summary = await project.write("summary.md", "# earlier step\n\n");
+    const summary = await ci.project.write("summary.md", "# earlier step\n\n");
     const result = await runCli(["check", "--reporter", "github"], {
-      cwd: project.dir,
+      cwd: ci.project.dir,
       env: { GITHUB_STEP_SUMMARY: summary },
     });
     expect(result.code).toBe(1);
@@ -105,13 +90,13 @@ describe("the github reporter", () => {
   });
 
   it("when GITHUB_STEP_SUMMARY is not set then no summary file is written", async () => {
-    const before = await readdir(project.dir, { recursive: true });
+    const before = await readdir(ci.project.dir, { recursive: true });
     const result = await runCli(["check", "--reporter", "github"], {
-      cwd: project.dir,
+      cwd: ci.project.dir,
       env: { GITHUB_STEP_SUMMARY: undefined },
     });
     expect(result.code).toBe(1);
-    expect(await readdir(project.dir, { recursive: true })).toEqual(before);
+    expect(await readdir(ci.project.dir, { recursive: true })).toEqual(before);
     expect(result.stdout).not.toContain("| gate |");
     expect(result.stdout).toMatch(/^::error /m);
   });

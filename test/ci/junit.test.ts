@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, runCli } from "../helpers/cli.js";
-import { configYaml, makeProject, type Project } from "../helpers/project.js";
-import type { TestServer } from "../helpers/server.js";
-import { ciServer, has, MULTI_GATE } from "./fixture.js";
+import { configYaml } from "../helpers/project.js";
+import { has, MULTI_GATE, useCiProject } from "./fixture.js";
 
 const XSD = path.join(ROOT, "test/fixtures/junit.xsd");
 
@@ -20,29 +19,21 @@ function schemaErrors(file: string): string {
 }
 
 describe("the junit reporter", () => {
-  let server: TestServer;
-  let project: Project;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!has("xmllint")) throw new Error("xmllint is missing: apt-get install -y libxml2-utils");
-    server = await ciServer();
-    project = await makeProject({
-      "shipgate.yaml": configYaml({ local: { api: server.url }, other: { api: server.url } }),
-      "gates/multi.yaml": MULTI_GATE,
-      "gates/elsewhere.yaml": `name: only other\nhost: api\nenvironments: [other]\nrequest:\n  path: /ok\nexpect:\n  status: 200\n`,
-    });
   });
-  afterAll(async () => {
-    await server?.close();
-    await project?.remove();
-  });
+  const ci = useCiProject((url) => ({
+    "shipgate.yaml": configYaml({ local: { api: url }, other: { api: url } }),
+    "gates/multi.yaml": MULTI_GATE,
+    "gates/elsewhere.yaml": `name: only other\nhost: api\nenvironments: [other]\nrequest:\n  path: /ok\nexpect:\n  status: 200\n`,
+  }));
 
   it("when gates are red, green and skipped then the file is valid JUnit with one testcase per gate", async () => {
     const result = await runCli(["check", "--env", "local", "--reporter", "junit=out/gates.xml"], {
-      cwd: project.dir,
+      cwd: ci.project.dir,
     });
     expect(result.code).toBe(1);
-    const file = path.join(project.dir, "out/gates.xml");
+    const file = path.join(ci.project.dir, "out/gates.xml");
     expect(schemaErrors(file)).toBe("");
 
     const xml = await readFile(file, "utf8");
@@ -66,7 +57,7 @@ describe("the junit reporter", () => {
   });
 
   it("when the output is not valid JUnit then xmllint says so (the check can fail)", async () => {
-    const bad = await project.write(
+    const bad = await ci.project.write(
       "out/bad.xml",
       '<?xml version="1.0"?>\n<testsuites><testsuite name="x" tests="one"><testcase/></testsuite></testsuites>\n',
     );
@@ -74,13 +65,13 @@ describe("the junit reporter", () => {
   });
 
   it("when every gate is green then the file has no failure and is valid", async () => {
-    const green = await project.write("gates2/green.yaml", MULTI_GATE.split("---\n")[0]!);
+    const green = await ci.project.write("gates2/green.yaml", MULTI_GATE.split("---\n")[0]!);
     const ok = await runCli(
       ["check", green, "--env", "local", "--reporter", "junit=out/green.xml"],
-      { cwd: project.dir },
+      { cwd: ci.project.dir },
     );
     expect(ok.code).toBe(0);
-    const file = path.join(project.dir, "out/green.xml");
+    const file = path.join(ci.project.dir, "out/green.xml");
     expect(schemaErrors(file)).toBe("");
     const xml = await readFile(file, "utf8");
     expect(xml).not.toContain("<failure");

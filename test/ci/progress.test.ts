@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli } from "../helpers/cli.js";
 import { GIT_ENV, makeRepo } from "../helpers/git.js";
-import { configYaml, makeProject, type Project } from "../helpers/project.js";
-import type { TestServer } from "../helpers/server.js";
-import { ciServer, ESCAPE, has, MULTI_GATE } from "./fixture.js";
+import { configYaml } from "../helpers/project.js";
+import { ciServer, ESCAPE, has, MULTI_GATE, useCiProject } from "./fixture.js";
 
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 const CURSOR_UP = /\x1b\[\d+A/;
@@ -44,26 +43,15 @@ function count(text: string, needle: string): number {
 }
 
 describe("progress while gates run", () => {
-  let server: TestServer;
-  let project: Project;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!has("script")) throw new Error("script is missing: apt-get install -y util-linux");
-    server = await ciServer();
-    project = await makeProject({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
-      "gates/multi.yaml": MULTI_GATE,
-    });
   });
-  afterAll(async () => {
-    await server?.close();
-    await project?.remove();
-  });
+  const ci = useCiProject(() => ({ "gates/multi.yaml": MULTI_GATE }));
 
   const noCi = { CI: undefined, NO_COLOR: undefined, GITHUB_ACTIONS: undefined };
 
   it("when stdout is a terminal outside CI then running gates show a spinner, replaced by their result lines", async () => {
-    const { code, output } = await runInTerminal(["check"], { cwd: project.dir, env: noCi });
+    const { code, output } = await runInTerminal(["check"], { cwd: ci.project.dir, env: noCi });
     expect(code).toBe(1);
     expect(output).toMatch(SPINNER);
     expect(output).toMatch(CURSOR_UP);
@@ -78,7 +66,7 @@ describe("progress while gates run", () => {
 
   it("when stdout is a terminal and CI is set then there are plain lines only", async () => {
     const { code, output } = await runInTerminal(["check"], {
-      cwd: project.dir,
+      cwd: ci.project.dir,
       env: { ...noCi, CI: "true" },
     });
     expect(code).toBe(1);
@@ -89,7 +77,7 @@ describe("progress while gates run", () => {
   });
 
   it("when stdout is piped outside CI then there are no escape codes and no spinner", async () => {
-    const result = await runCli(["check"], { cwd: project.dir, env: noCi });
+    const result = await runCli(["check"], { cwd: ci.project.dir, env: noCi });
     expect(result.code).toBe(1);
     expect(result.stdout).not.toMatch(ESCAPE);
     expect(result.stdout).not.toMatch(SPINNER);
@@ -99,7 +87,7 @@ describe("progress while gates run", () => {
 
   it("when NO_COLOR is set in CI and piped then the output is free of escape codes", async () => {
     const result = await runCli(["check"], {
-      cwd: project.dir,
+      cwd: ci.project.dir,
       env: { NO_COLOR: "1", CI: "true" },
     });
     expect(result.code).toBe(1);
@@ -108,14 +96,17 @@ describe("progress while gates run", () => {
   });
 
   it("when --quiet is given then only failures and the closing line are printed", async () => {
-    const piped = await runCli(["check", "--quiet"], { cwd: project.dir });
+    const piped = await runCli(["check", "--quiet"], { cwd: ci.project.dir });
     expect(piped.code).toBe(1);
     expect(piped.stdout).not.toContain("green one");
     expect(piped.stdout).not.toContain("shipgate check · local");
     expect(count(piped.stdout, "✗ prongs")).toBe(1);
     expect(piped.stdout).toMatch(/3 gates: 1 green, 2 red/);
 
-    const { output } = await runInTerminal(["check", "--quiet"], { cwd: project.dir, env: noCi });
+    const { output } = await runInTerminal(["check", "--quiet"], {
+      cwd: ci.project.dir,
+      env: noCi,
+    });
     expect(output).not.toMatch(SPINNER);
     const seen = plain(output);
     expect(seen).not.toContain("✓ green one");

@@ -1,31 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROOT, runCli } from "../helpers/cli.js";
-import { configYaml, makeProject, type Project } from "../helpers/project.js";
-import type { TestServer } from "../helpers/server.js";
-import { ciServer, MULTI_GATE } from "./fixture.js";
+import { MULTI_GATE, useCiProject } from "./fixture.js";
 
 describe("rehearse through the CI reporters", () => {
-  let server: TestServer;
-  let project: Project;
-
-  beforeAll(async () => {
-    server = await ciServer();
-    // Not a git repository: the rehearsal reports preflight problems in its sections.
-    project = await makeProject({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
-      "gates/multi.yaml": MULTI_GATE,
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await project?.remove();
-  });
+  // Not a git repository: the rehearsal reports preflight problems in its sections.
+  const ci = useCiProject(() => ({ "gates/multi.yaml": MULTI_GATE }));
 
   it("when rehearse reports sections then JUnit and the step summary carry each of them", async () => {
-    const summary = await project.write("summary.md", "");
+    const summary = await ci.project.write("summary.md", "");
     const result = await runCli(
       [
         "rehearse",
@@ -36,15 +21,15 @@ describe("rehearse through the CI reporters", () => {
         "--reporter",
         "github",
       ],
-      { cwd: project.dir, env: { GITHUB_STEP_SUMMARY: summary } },
+      { cwd: ci.project.dir, env: { GITHUB_STEP_SUMMARY: summary } },
     );
     expect(result.code).not.toBe(0);
-    const report = JSON.parse(await readFile(path.join(project.dir, "out/r.json"), "utf8")) as {
+    const report = JSON.parse(await readFile(path.join(ci.project.dir, "out/r.json"), "utf8")) as {
       sections: Array<{ title: string; lines: string[] }>;
     };
     expect(report.sections.length).toBeGreaterThan(0);
 
-    const xmlFile = path.join(project.dir, "out/r.xml");
+    const xmlFile = path.join(ci.project.dir, "out/r.xml");
     execFileSync(
       "xmllint",
       ["--noout", "--schema", path.join(ROOT, "test/fixtures/junit.xsd"), xmlFile],

@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { configYaml, makeProject, type Project } from "../helpers/project.js";
-import type { TestServer } from "../helpers/server.js";
-import { ciServer, manyGates } from "./fixture.js";
+import { configYaml, makeProject } from "../helpers/project.js";
+import { manyGates, useCiProject } from "./fixture.js";
 
 const GATES = 13;
 const ALL = Array.from({ length: GATES }, (_, i) => `g${String(i + 1).padStart(2, "0")}`);
 
 describe("--shard I/N", () => {
-  let server: TestServer;
-  let project: Project;
-
-  beforeAll(async () => {
-    server = await ciServer();
-    project = await makeProject({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
-      "gates/many.yaml": manyGates(GATES),
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await project?.remove();
-  });
+  const ci = useCiProject(() => ({ "gates/many.yaml": manyGates(GATES) }));
 
   /** The gate names one shard ran, from its JSON report. */
   async function shardNames(index: number, total: number): Promise<string[]> {
     const result = await runCli(["check", "--shard", `${index}/${total}`, "--reporter", "json"], {
-      cwd: project.dir,
+      cwd: ci.project.dir,
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -54,7 +40,7 @@ describe("--shard I/N", () => {
 
   it("when a shard holds no gate then it is green and says so, with one header", async () => {
     const one = await makeProject({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
+      "shipgate.yaml": configYaml({ local: { api: ci.server.url } }),
       "gates/one.yaml": manyGates(1),
     });
     try {
@@ -72,7 +58,7 @@ describe("--shard I/N", () => {
   });
 
   it("when the shard is out of range then it is bad input, exit 2", async () => {
-    const result = await runCli(["check", "--shard", "4/3"], { cwd: project.dir });
+    const result = await runCli(["check", "--shard", "4/3"], { cwd: ci.project.dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--shard");
   });
