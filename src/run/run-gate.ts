@@ -15,6 +15,8 @@ import type { Observation } from "./observation.js";
 import { buildRequest } from "./build-request.js";
 import type { CaptureResult, GateResult, StepResult } from "./result.js";
 import { sendWithRetry } from "./retry.js";
+import { blankObservation } from "./send-request.js";
+import { abortReasonKind } from "./signals.js";
 
 export interface GateRunContext {
   client: HttpClient;
@@ -126,15 +128,9 @@ async function runStep(
   base.method = request.method;
   base.url = request.url;
   if (signal.aborted) {
-    const observation: Observation = {
-      method: request.method,
-      url: request.url,
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      redirects: [],
-    };
+    const observation = blankObservation(request);
     observation.failure = {
-      kind: (signal.reason as { kind?: "deadline" | "interrupted" })?.kind ?? "interrupted",
+      kind: abortReasonKind(signal.reason) ?? "interrupted",
       message: "not sent: the run was stopped",
     };
     return { ...base, ...judgeStep(observation, expect, planned, step, ctx.redact) };

@@ -20,6 +20,14 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * the whole body. Never throws for anything the server or network does: the
  * outcome is an observation.
  */
+/** An observation of a request before anything came back. */
+export function blankObservation(
+  request: ConcreteRequest,
+  startedAt = new Date().toISOString(),
+): Observation {
+  return { method: request.method, url: request.url, startedAt, durationMs: 0, redirects: [] };
+}
+
 /** The longest delay a Node timer can hold; plan refuses longer timeouts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -39,13 +47,7 @@ export async function sendRequest(
     Math.min(request.timeoutMs, MAX_TIMER_MS),
   );
   const signal = AbortSignal.any([timeout.signal, runSignal]);
-  const observation: Observation = {
-    method: request.method,
-    url: request.url,
-    startedAt,
-    durationMs: 0,
-    redirects: [],
-  };
+  const observation = blankObservation(request, startedAt);
   // undici does not abort a pending connect on a signal; the race bounds it anyway.
   const deadline = rejectOnAbort(signal);
   try {
