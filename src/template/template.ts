@@ -8,7 +8,8 @@ const WHOLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\
 /** Every template name used in a value (strings inside objects and lists included). */
 export function templateNames(value: unknown, into: Set<string> = new Set()): Set<string> {
   if (typeof value === "string") {
-    for (const m of value.matchAll(TEMPLATE)) into.add(m[1]!);
+    // matchAll copies the regex each call: skip the many strings with no template.
+    if (value.includes("{{")) for (const m of value.matchAll(TEMPLATE)) into.add(m[1]!);
   } else if (Array.isArray(value)) {
     for (const v of value) templateNames(v, into);
   } else if (value !== null && typeof value === "object") {
@@ -69,13 +70,13 @@ function substitute(value: unknown, lookup: Lookup, missing: string[]): unknown 
 }
 
 function substituteString(text: string, lookup: Lookup, missing: string[]): unknown {
+  if (!text.includes("{{")) return text;
   const whole = WHOLE.exec(text);
   if (whole) {
     const found = lookup(whole[1]!);
     if (!found) missing.push(whole[1]!);
     return found?.value;
   }
-  if (!text.includes("{{")) return text;
   return text.replace(TEMPLATE, (_, name: string) => {
     const found = lookup(name);
     if (!found) {
