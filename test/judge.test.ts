@@ -6,7 +6,7 @@ import { judge } from "../src/judge/judge.js";
 import { show } from "../src/judge/values.js";
 import { compileSchema } from "../src/plan/schemas.js";
 import type { HttpResponse, Observation } from "../src/run/observation.js";
-import { parseJson } from "../src/run/send-request.js";
+import { parseJson } from "../src/run/read-body.js";
 import { GENERIC_500, SVELTEKIT_404 } from "./helpers/fault-server.js";
 import { selfTest } from "./helpers/server.js";
 

@@ -2,7 +2,7 @@ import type { Assertion } from "../config/model.js";
 import { isHtml } from "../judge/diagnose.js";
 import { compilePath, shortLocation } from "../judge/select.js";
 import { show } from "../judge/values.js";
-import { parseJson } from "../run/send-request.js";
+import { parseJson } from "../run/read-body.js";
 import type { HttpResponse } from "../run/observation.js";
 
 /** A changed copy of a real response, and the words that name it. */

@@ -7,13 +7,17 @@ export interface HttpResponse {
   mediaType?: string;
   /**
    * The body decoded as UTF-8, only its first 256 KiB (TEXT_PREFIX_BYTES in
-   * send-request.ts) when it is longer: enough for HTML detection, titles and
+   * read-body.ts) when it is longer: enough for HTML detection, titles and
    * excerpts, without holding a large body twice. `json` is parsed from all of it.
    */
   text: string;
   /** The length of the whole body in bytes. */
   bytes: number;
-  /** The body parsed as JSON; `undefined` when empty. */
+  /**
+   * The body parsed as JSON; `undefined` when empty. An error's offset counts
+   * characters, or bytes for a body over 1 MiB (STREAM_JSON_ABOVE), which is
+   * parsed as it arrives.
+   */
   json?: { ok: true; value: unknown } | { ok: false; error: string };
 }
 

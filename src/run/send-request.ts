@@ -1,5 +1,6 @@
 import type { HttpClient } from "./http-client.js";
 import type { HttpResponse, Observation, TransportFailure } from "./observation.js";
+import { BodyTooLarge, readBody } from "./read-body.js";
 import { abortReasonKind } from "./signals.js";
 
 /** A request with every template resolved. */
@@ -125,89 +126,9 @@ async function readResponse(res: UndiciResponse, maxBytes: number): Promise<Http
     res.body.destroy();
     throw new BodyTooLarge(declared, maxBytes);
   }
-  let body: Buffer | undefined = await readBody(res, declared, maxBytes);
-  const bytes = body.length;
-  const whole = body.toString("utf8");
-  const text = bytes <= TEXT_PREFIX_BYTES ? whole : textPrefix(body);
-  // Parsing a large body needs room; the bytes are no longer needed by then.
-  body = undefined;
   const mediaType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase() || undefined;
-  return { status: res.statusCode, headers, mediaType, text, bytes, json: parseJson(whole) };
-}
-
-/**
- * The whole body in one buffer. With a Content-Length it is read straight into
- * a buffer of that size, so a large body is held once, not as chunks and then
- * their concatenation as well.
- */
-async function readBody(res: UndiciResponse, declared: number, maxBytes: number): Promise<Buffer> {
-  const sized =
-    Number.isSafeInteger(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const data of res.body) {
-    const chunk = data as Buffer;
-    if (bytes + chunk.length > maxBytes) {
-      res.body.destroy();
-      throw new BodyTooLarge(bytes + chunk.length, maxBytes);
-    }
-    if (sized && chunks.length === 0 && bytes + chunk.length <= sized.length)
-      chunk.copy(sized, bytes);
-    else {
-      // More than the server declared: keep what came so far, and the rest, as chunks.
-      if (sized && chunks.length === 0) chunks.push(sized.subarray(0, bytes));
-      chunks.push(chunk);
-    }
-    bytes += chunk.length;
-  }
-  if (sized && chunks.length === 0)
-    return bytes === sized.length ? sized : sized.subarray(0, bytes);
-  return Buffer.concat(chunks, bytes);
-}
-
-/** How much of a body HttpResponse.text keeps: enough for HTML detection, titles and excerpts. */
-export const TEXT_PREFIX_BYTES = 256 * 1024;
-
-/**
- * The body's first TEXT_PREFIX_BYTES as text, cut at a character boundary. Its
- * own copy: a slice of the whole decoded body would keep all of it alive.
- */
-function textPrefix(body: Buffer): string {
-  let end = TEXT_PREFIX_BYTES;
-  while (end > 0 && ((body[end] ?? 0) & 0xc0) === 0x80) end--;
-  return body.toString("utf8", 0, end);
-}
-
-/** Parses a body as JSON unless it is empty or plainly markup. */
-export function parseJson(text: string): HttpResponse["json"] {
-  const trimmed = text.trimStart();
-  if (trimmed.length === 0) return undefined;
-  if (trimmed.startsWith("<")) return { ok: false, error: "the body is markup, not JSON" };
-  try {
-    return { ok: true, value: JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text) };
-  } catch (error: unknown) {
-    return { ok: false, error: jsonErrorWithoutText((error as Error).message) };
-  }
-}
-
-/**
- * JSON.parse's message without the piece of body it quotes on newer Node
- * versions (`Unexpected token 'B', "{"a": Bearer sek"... is not valid JSON`):
- * a cut-off secret in it could not be redacted.
- */
-function jsonErrorWithoutText(message: string): string {
-  const position = /position (\d+)/.exec(message)?.[1];
-  if (/Unexpected end of JSON input/i.test(message)) return "it ends too early";
-  return position === undefined ? "unexpected text" : `unexpected text at offset ${position}`;
-}
-
-export class BodyTooLarge extends Error {
-  constructor(
-    readonly bytes: number,
-    readonly limit: number,
-  ) {
-    super(`the body exceeds the ${limit}-byte limit`);
-  }
+  const body = await readBody(res.body, declared, maxBytes);
+  return { status: res.statusCode, headers, mediaType, ...body };
 }
 
 function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {

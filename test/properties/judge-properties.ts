@@ -7,7 +7,7 @@ import { expect, it } from "vitest";
 import type { Assertion, Expectation } from "../../src/config/model.js";
 import { judge } from "../../src/judge/judge.js";
 import type { Observation } from "../../src/run/observation.js";
-import { parseJson } from "../../src/run/send-request.js";
+import { parseJson } from "../../src/run/read-body.js";
 import {
   buildPredicates,
   type Json,
