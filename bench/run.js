@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "bin/shipgate.js");
@@ -202,6 +202,22 @@ await Promise.all(Array.from({ length: ${concurrency} }, worker));
 process.exit(bad ? 1 : 0);
 `;
 
+/** undici's own request API, shipgate's HTTP client, with nothing of shipgate around it. */
+const undiciFloorScript = (url, count, concurrency) => `
+import { Agent, request } from ${JSON.stringify(pathToFileURL(path.join(ROOT, "node_modules/undici/index.js")).href)};
+const dispatcher = new Agent({ connections: ${concurrency} });
+let next = 0, bad = 0;
+async function worker() {
+  while (next < ${count}) {
+    const r = await request(${JSON.stringify(url)} + "?n=" + next++, { dispatcher });
+    const s = JSON.parse(await r.body.text()).checks.slice(21, 27);
+    if (r.statusCode !== 200 || s.length !== 6 || !s.every((c) => c.ok === true)) bad++;
+  }
+}
+await Promise.all(Array.from({ length: ${concurrency} }, worker));
+process.exit(bad ? 1 : 0);
+`;
+
 const bigFloorScript = (url) => `
 const res = await fetch(${JSON.stringify(url)});
 let bytes = Buffer.from(await res.arrayBuffer());
@@ -312,8 +328,9 @@ async function main() {
       // How far Node itself is from curl: what any Node program pays before its own work.
       const nodeFloors = [
         ["4b. Node fetch against curl", "node fetch floor (5,000, 50 at once)", floorScript],
+        ["4c. undici against curl", "undici request floor (5,000, 50 at once)", undiciFloorScript],
         [
-          "4c. node:http against curl",
+          "4d. node:http against curl",
           "node:http keep-alive floor (5,000, 50 at once)",
           httpFloorScript,
         ],
