@@ -1,6 +1,6 @@
 import type { Assertion } from "../config/model.js";
 import { isHtml } from "../judge/diagnose.js";
-import { compilePath, shortLocation } from "../judge/select.js";
+import { compilePath, locationLabel } from "../judge/select.js";
 import { show } from "../judge/values.js";
 import { parseJson } from "../run/read-body.js";
 import type { HttpResponse } from "../run/observation.js";
@@ -97,13 +97,6 @@ function itemsOf(a: Assertion, doc: unknown): Node[] {
   return nodes;
 }
 
-function label(location: Location): string {
-  const normal = location
-    .map((s) => (typeof s === "number" ? `[${s}]` : `['${s.replace(/['\\]/g, "\\$&")}']`))
-    .join("");
-  return shortLocation(`$${normal}`);
-}
-
 function parentOf(doc: unknown, location: Location): Record<string | number, unknown> | undefined {
   let here: unknown = doc;
   for (const seg of location.slice(0, -1)) {
@@ -165,10 +158,13 @@ function changeItem(doc: unknown, item: Node, a: Assertion): { doc: unknown; des
   if (field !== undefined) {
     const location = [...item.location, field];
     const next = changed((value as Record<string, unknown>)[field], a);
-    return { doc: setAt(doc, location, next), describe: `${label(location)} is ${show(next)}` };
+    return {
+      doc: setAt(doc, location, next),
+      describe: `${locationLabel(location)} is ${show(next)}`,
+    };
   }
   const next = changed(value, a);
-  const where = item.location.length > 0 ? label(item.location) : "the body";
+  const where = item.location.length > 0 ? locationLabel(item.location) : "the body";
   return { doc: setAt(doc, item.location, next), describe: `${where} is ${show(next)}` };
 }
 
@@ -223,7 +219,7 @@ export function assertionMutations(res: HttpResponse, a: Assertion): Mutation[] 
       const removed = copy();
       removeAt(removed, target.location);
       out.push({
-        describe: `${label(target.location)} is missing`,
+        describe: `${locationLabel(target.location)} is missing`,
         fatal: false,
         response: withJson(res, removed),
       });

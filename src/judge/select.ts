@@ -66,24 +66,22 @@ export function select(path: string, document: unknown): Selection {
   const query = compilePath(path);
   const nodes = query
     .query(document as never)
-    .nodes.map((n) => ({ value: n.value as unknown, location: shortLocation(n.path) }));
+    .nodes.map((n) => ({ value: n.value as unknown, location: locationLabel(n.location) }));
   return { singular: query.singularQuery(), nodes };
 }
 
-/** `$['checks'][23]['ok']` becomes `checks[23].ok`. */
-export function shortLocation(normalized: string): string {
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Where a value was found, as a person reads it: `checks[23].ok`, with a
+ * name that is not an identifier quoted (`headers["x-id"]`); `$` for the root.
+ */
+export function locationLabel(location: ReadonlyArray<string | number>): string {
   let out = "";
-  const re = /\[(?:'((?:[^'\\]|\\.)*)'|(\d+))\]/g;
-  for (const m of normalized.matchAll(re)) {
-    if (m[2] !== undefined) out += `[${m[2]}]`;
-    else {
-      const name = m[1]!.replace(/\\(.)/g, "$1");
-      out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
-        ? out
-          ? `.${name}`
-          : name
-        : `[${JSON.stringify(name)}]`;
-    }
+  for (const part of location) {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (IDENTIFIER.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(part)}]`;
   }
   return out || "$";
 }
