@@ -32,11 +32,15 @@ export interface GateRunContext {
 export async function runGate(planned: PlannedGate, ctx: GateRunContext): Promise<GateResult> {
   const { gate, environment } = planned;
   const started = performance.now();
-  const runId = newRunId();
+  // Made only when a template asks for it: most gates never do.
+  let runId: string | undefined;
   const captures = new Map<string, unknown>();
   const lookup: Lookup = (name) => {
     if (name === "version") return ctx.version === undefined ? undefined : { value: ctx.version };
-    if (name === "run.id") return { value: runId };
+    if (name === "run.id") {
+      runId ??= newRunId();
+      return { value: runId };
+    }
     if (name.startsWith("env.")) {
       const value = ctx.env[name.slice(4)];
       return value === undefined ? undefined : { value };
