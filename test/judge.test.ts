@@ -4,6 +4,7 @@ import { judgeAssertion } from "../src/judge/assertions.js";
 import { cutAtBoundary } from "../src/judge/diagnose.js";
 import { judge } from "../src/judge/judge.js";
 import { show } from "../src/judge/values.js";
+import { select } from "../src/judge/select.js";
 import { compileSchema } from "../src/plan/schemas.js";
 import type { HttpResponse, Observation } from "../src/run/observation.js";
 import { parseJson } from "../src/run/read-body.js";
@@ -425,5 +426,19 @@ describe("when the judge is given the run's redaction", () => {
     const masked = judge(res, expectation({ status: [200] }), { ...ctx, redact });
     expect(masked.failures[0]!.excerpt).toContain("auth was ***");
     expect(masked.failures[0]!.excerpt).not.toContain("k3y");
+  });
+});
+
+describe("when selected values are labelled", () => {
+  it("then names read as paths, odd names are quoted as JSON and indices stay numbers", () => {
+    const doc = { checks: [{ ok: true }], "x-id": 1, "a\nb": 2, "it's": 3, "23": 4 };
+    expect(select("$.checks[0].ok", doc).nodes.map((n) => n.location)).toEqual(["checks[0].ok"]);
+    expect(select("$['x-id','a\\nb','it\\'s','23']", doc).nodes.map((n) => n.location)).toEqual([
+      '["x-id"]',
+      '["a\\nb"]',
+      '["it\'s"]',
+      '["23"]',
+    ]);
+    expect(select("$", doc).nodes.map((n) => n.location)).toEqual(["$"]);
   });
 });
