@@ -47,8 +47,8 @@ describe("when count: 0 or exists: false allows an empty selection", () => {
 // Found while reading the template code for the properties: substitution
 // assigned keys, so a `__proto__` key set the prototype and vanished.
 describe("when an expected object has a __proto__ key", () => {
-  it("then templates keep it as a key and every still judges it", () => {
-    const doc = parseYaml('every: {"__proto__": {ok: true}}\n', "g.yaml").documents[0]!;
+  it("then templates keep it as a key and every still judges it", async () => {
+    const doc = (await parseYaml('every: {"__proto__": {ok: true}}\n', "g.yaml")).documents[0]!;
     const predicates = resolveTemplates(doc.value as Record<string, unknown>, () => undefined);
     expect(Object.keys(predicates.every as object)).toEqual(["__proto__"]);
     const body = JSON.parse('{"checks": [{"__proto__": {"ok": false}}, {"name": "db"}]}');
