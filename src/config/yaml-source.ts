@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { type Problem, problem } from "../errors.js";
-import type { SourceFile } from "./source-document.js";
+import type { Position, SourceDocument, SourceFile } from "./source-document.js";
+import { parseSubset, positionAt } from "./yaml-subset/documents.js";
+import { offsetOf, toValue } from "./yaml-subset/node.js";
 
 export {
   type KeyPath,
@@ -75,10 +77,32 @@ export async function loadYamlFile(file: string, display = file): Promise<Source
 }
 
 /**
- * Parses every `---` document of `text` with the yaml package, which is
- * imported on first use: loading it is a noticeable part of start-up.
+ * Parses every `---` document of `text`. The plain YAML of gate files is read
+ * by the subset parser; anything else (and every error) by the yaml package,
+ * which is imported only then: loading and warming it up cost more than the
+ * rest of reading a few hundred gates.
  */
 export async function parseYaml(text: string, file: string): Promise<SourceFile> {
+  const fast = parseYamlSubset(text, file);
+  if (fast) return fast;
   const { parseWithYaml } = await import("./yaml-package.js");
   return parseWithYaml(text, file);
+}
+
+/** What the subset parser reads of `text`, or undefined when the yaml package must decide. */
+export function parseYamlSubset(text: string, file: string): SourceFile | undefined {
+  const subset = parseSubset(text);
+  if (!subset) return undefined;
+  const at = (offset: number): Position => positionAt(subset.lineStarts, offset);
+  const documents = subset.documents.map(
+    ({ index, start, end, root }): SourceDocument => ({
+      file,
+      index,
+      value: toValue(root),
+      text: text.slice(start, end),
+      position: at(root.start),
+      locate: (path, opts) => at(offsetOf(root, path, opts?.key ?? false)),
+    }),
+  );
+  return { file, documents, problems: [] };
 }
