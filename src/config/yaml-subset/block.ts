@@ -26,6 +26,8 @@ function isSeqEntry(text: string, col: number): boolean {
   return text[col] === "-" && (col + 1 === text.length || text[col + 1] === " ");
 }
 
+const FLOW_INDICATOR = /[[\]{},]/;
+
 /** The key at `col` (quoted, or plain and resolving to a string) and the index of its `:`. */
 function readKey(text: string, col: number): { key: string; colon: number } {
   let key: unknown;
@@ -35,7 +37,7 @@ function readKey(text: string, col: number): { key: string; colon: number } {
     ({ value: key, end: colon } = readQuoted(text, col));
   } else {
     const plain = readBlockPlain(text, col);
-    if (/[[\]{},]/.test(plain.raw)) outside();
+    if (FLOW_INDICATOR.test(plain.raw)) outside();
     key = resolvePlain(plain.raw);
     colon = plain.end;
   }

@@ -40,13 +40,15 @@ export function parseSubset(text: string): SubsetFile | undefined {
   }
 }
 
+const MARKER = /^(?:---|\.\.\.)/;
+
 function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
   for (const line of text.split("\n")) {
     // Directives, document end markers and anything else that starts like a
     // marker are left to the yaml package; a separator is exactly `---`.
-    if (line[0] === "%" || (line !== "---" && /^(?:---|\.\.\.)/.test(line))) outside();
+    if (line[0] === "%" || (line !== "---" && MARKER.test(line))) outside();
     let indent = 0;
     while (line[indent] === " ") indent++;
     const content = indent < line.length && line[indent] !== "#" && line !== "---";

@@ -24,28 +24,42 @@ export interface ScalarRead {
  * exponent, fraction); anything else is a string.
  */
 export function resolvePlain(s: string): unknown {
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === "t" || s[0] === "T";
-  if (/^0o[0-7]+$/.test(s)) return Number.parseInt(s.substring(2), 8);
-  if (/^[-+]?[0-9]+$/.test(s)) return Number.parseInt(s, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return Number.parseInt(s.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
+  // Only these first characters (or none) can make anything but a string.
+  if (s.length > 0 && !"~nNtTfF+-.0123456789".includes(s[0] as string)) return s;
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
+  if (OCT.test(s)) return Number.parseInt(s.substring(2), 8);
+  if (INT.test(s)) return Number.parseInt(s, 10);
+  if (HEX.test(s)) return Number.parseInt(s.substring(2), 16);
+  if (INF_NAN.test(s)) {
     if (s.slice(-3).toLowerCase() === "nan") return Number.NaN;
     return s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   }
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return Number.parseFloat(s);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return Number.parseFloat(s);
+  if (EXP.test(s) || FRACTION.test(s)) return Number.parseFloat(s);
   return s;
 }
+
+// The yaml package's core-schema tests; module constants, since a regular
+// expression literal makes a new object each time it is evaluated.
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const HEX = /^0x[0-9a-fA-F]+$/;
+const INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FRACTION = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 /**
  * A plain scalar may start with any character but YAML's indicators; of those
  * only `-` is let in, and only before a letter, digit or dot (`-5`, `-.inf`).
  */
+const DASH_FOLLOWER = /[0-9A-Za-z.]/;
+
 function plainMayStart(line: string, i: number): boolean {
   const c = line[i];
   if (c === undefined || c === " ") return false;
-  if (c === "-") return /[0-9A-Za-z.]/.test(line[i + 1] ?? "");
+  if (c === "-") return DASH_FOLLOWER.test(line[i + 1] ?? "");
   return !"?:,[]{}#&*!|>'\"%@`".includes(c);
 }
 
@@ -125,7 +139,11 @@ const ESCAPES: Record<string, string> = {
   "\\": "\\",
 };
 
-const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+const HEX_DIGITS: Record<string, RegExp> = {
+  x: /^[0-9a-fA-F]{2}$/,
+  u: /^[0-9a-fA-F]{4}$/,
+  U: /^[0-9a-fA-F]{8}$/,
+};
 
 function readDoubleQuoted(line: string, i: number): ScalarRead {
   let value = "";
@@ -140,16 +158,17 @@ function readDoubleQuoted(line: string, i: number): ScalarRead {
       continue;
     }
     const e = line[j + 1] ?? "";
-    const length = HEX_LENGTH[e];
-    if (length === undefined) {
+    const digits = Object.hasOwn(HEX_DIGITS, e) ? HEX_DIGITS[e] : undefined;
+    if (digits === undefined) {
       const escaped = Object.hasOwn(ESCAPES, e) ? ESCAPES[e] : undefined;
       if (escaped === undefined) outside();
       value += escaped;
       j += 2;
       continue;
     }
+    const length = e === "x" ? 2 : e === "u" ? 4 : 8;
     const hex = line.slice(j + 2, j + 2 + length);
-    if (!new RegExp(`^[0-9a-fA-F]{${length}}$`).test(hex)) outside();
+    if (!digits.test(hex)) outside();
     const code = Number.parseInt(hex, 16);
     if (code > 0x10ffff) outside();
     value += String.fromCodePoint(code);
