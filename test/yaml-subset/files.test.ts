@@ -52,6 +52,9 @@ describe("when a file holds constructs at the edge of the subset", () => {
     '- a: 1\n  b:\n  - x\n  c: "\\u00e9\\x41\\n"\n-\n  - -5\n  - .inf\n',
     "'__proto__': {\"__proto__\": 1}\ntoString: 0o17\nx: 0x1F\ny: 1e3\nz: ~\n",
     "k: 'it''s'\nurl: http://x:8/p?q=1#f\ndollar: $.checks[?@.name == 'x'].ok\n",
+    "a: [0o7, -0, +.inf, .NaN, 1e3, ~, Null, TRUE, tRue, 0o, 1.e3]\n",
+    "a\u00a0: x\u00a0\n",
+    "- a:\n  - b\n- c\n",
   ];
   it.each(accepted)("then %j is accepted and reads the same", (text) => {
     expect(compareWithYaml(text)).toBe(true);
