@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import path from "node:path";
 import type { ChalkInstance } from "chalk";
+import { DEFAULT_CONFIG } from "../config/load-config.js";
 import { ExitCode } from "../errors.js";
 import { hasIrreversibleBegun } from "./errors.js";
 import type { PlannedGate } from "../plan/plan.js";
@@ -20,6 +22,8 @@ export interface Session {
   interruptedBy(): NodeJS.Signals | undefined;
   shardFilter?: (gates: PlannedGate[]) => PlannedGate[];
   shardLabel?: string;
+  /** The folder of shipgate.yaml, which gate file paths in reports are relative to. */
+  configDir: string;
   dispose(): void;
 }
 
@@ -60,6 +64,7 @@ export async function openSession(opts: CommonOptions): Promise<Session> {
       ? (gates) => gates.filter((g) => shardOf(g.gate.name, shard.total) === shard.index)
       : undefined,
     shardLabel: shard ? `${shard.index}/${shard.total}` : undefined,
+    configDir: path.dirname(path.resolve(opts.config ?? DEFAULT_CONFIG)),
     dispose() {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
@@ -81,7 +86,10 @@ export async function emitReport(
 ): Promise<void> {
   // Secrets go before any reporter escapes text (XML entities, GitHub's %-escapes), which
   // would hide them from the redactor; the written text is redacted once more as well.
-  const clean = session.output.redactor.redactValue(withoutObservations(report));
+  const clean = {
+    ...session.output.redactor.redactValue(withoutObservations(report)),
+    configDir: session.configDir,
+  };
   for (const target of session.targets) {
     const reporter = await reporterFor(target, session, opts);
     let text = reporter.render(clean);

@@ -17,7 +17,8 @@ export function githubReporter(output: Output, env: NodeJS.ProcessEnv = process.
     render(report: Report): string {
       const summaryFile = env.GITHUB_STEP_SUMMARY;
       if (summaryFile) appendFileSync(summaryFile, output.redactor.redact(summary(report)));
-      const where = (file: string) => workspacePath(file, env.GITHUB_WORKSPACE);
+      const where = (file: string) =>
+        repositoryPath(path.resolve(report.configDir ?? "", file), env.GITHUB_WORKSPACE);
       const lines = report.run.gates.flatMap((g) => annotations(g, where));
       return lines.length > 0 ? `${lines.join("\n")}\n` : "";
     },
@@ -36,7 +37,7 @@ function annotations(gate: GateResult, where: (file: string) => string): string[
   for (const w of gate.warnings) {
     lines.push(
       command("warning", w, {
-        file: gate.file,
+        file: where(gate.file),
         line: gate.line,
         title: `shipgate gate ${gate.name}`,
       }),
@@ -46,16 +47,14 @@ function annotations(gate: GateResult, where: (file: string) => string): string[
 }
 
 /**
- * GitHub places annotations by paths from the repository root; gate files are
- * named from the working directory, which the action's working-directory
- * input may move below the root.
+ * GitHub places annotations by paths from the repository root (the workspace;
+ * without one, the working directory). Gate files are named from the config
+ * folder, which `--config` or the action's working-directory input may move
+ * below the root. A file outside the root keeps its absolute path.
  */
-// With --config in another folder, gate paths are relative to that folder and
-// the annotation lands on the wrong path; the report carries no config folder yet.
-function workspacePath(file: string, workspace: string | undefined): string {
-  if (!workspace) return file;
-  const relative = path.relative(workspace, path.resolve(file));
-  if (relative.startsWith("..") || path.isAbsolute(relative)) return file;
+function repositoryPath(absolute: string, workspace: string | undefined): string {
+  const relative = path.relative(workspace ?? process.cwd(), absolute);
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return absolute;
   return relative.split(path.sep).join("/");
 }
 

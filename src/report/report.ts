@@ -14,6 +14,8 @@ export interface Report {
   sections?: ReportSection[];
   /** Shard as `I/N`, when the run was one. */
   shard?: string;
+  /** The absolute folder of shipgate.yaml: gate file paths are relative to it. */
+  configDir?: string;
 }
 
 export interface ReportSection {

@@ -71,6 +71,19 @@ describe("the github reporter", () => {
     expect(prongs?.props.file).toBe(`${path.basename(ci.project.dir)}/gates/multi.yaml`);
   });
 
+  it("when --config points into another folder then annotations name the gate file from the working directory", async () => {
+    const parent = path.dirname(ci.project.dir);
+    const folder = path.basename(ci.project.dir);
+    const result = await runCli(
+      ["check", "--reporter", "github", "--config", `${folder}/shipgate.yaml`],
+      { cwd: parent, env: { GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: undefined } },
+    );
+    expect(result.code).toBe(1);
+    const files = workflowCommands(result.stdout).map((c) => c.props.file);
+    expect(files).toHaveLength(2);
+    expect(new Set(files)).toEqual(new Set([`${folder}/gates/multi.yaml`]));
+  });
+
   it("when GITHUB_STEP_SUMMARY is set then a Markdown table is appended to that file", async () => {
     const summary = await ci.project.write("summary.md", "# earlier step\n\n");
     const result = await runCli(["check", "--reporter", "github"], {
