@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Plan, PlannedGate } from "../plan/plan.js";
 import { HttpClient } from "./http-client.js";
 import type { GateResult } from "./result.js";
@@ -31,6 +32,8 @@ export async function runGates(plan: Plan, opts: RunOptions): Promise<RunResult>
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const controller = new AbortController();
+  // Every request in flight listens to the run's signal: as many as --concurrency.
+  setMaxListeners(0, controller.signal);
   const stop = (reason: RunStop) => {
     if (!controller.signal.aborted) controller.abort(reason);
   };

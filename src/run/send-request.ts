@@ -16,11 +16,6 @@ export interface ConcreteRequest {
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/**
- * Sends one request with a wall-clock deadline covering connect, headers and
- * the whole body. Never throws for anything the server or network does: the
- * outcome is an observation.
- */
 /** An observation of a request before anything came back. */
 export function blankObservation(
   request: ConcreteRequest,
@@ -32,6 +27,11 @@ export function blankObservation(
 /** The longest delay a Node timer can hold; plan refuses longer timeouts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * Sends one request with a wall-clock deadline covering connect, headers and
+ * the whole body. Never throws for anything the server or network does: the
+ * outcome is an observation.
+ */
 export async function sendRequest(
   client: HttpClient,
   request: ConcreteRequest,
@@ -39,15 +39,7 @@ export async function sendRequest(
 ): Promise<Observation> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  // A timer of our own, cleared when the request ends: AbortSignal.timeout
-  // cannot be cleared and keeps each finished request's objects alive until
-  // it fires (seen as RSS growth in the soak).
-  const timeout = new AbortController();
-  const timer = setTimeout(
-    () => timeout.abort(new DOMException("the request timed out", "TimeoutError")),
-    Math.min(request.timeoutMs, MAX_TIMER_MS),
-  );
-  const signal = AbortSignal.any([timeout.signal, runSignal]);
+  const { signal, dispose } = requestSignal(request.timeoutMs, runSignal);
   const observation = blankObservation(request, startedAt);
   // undici does not abort a pending connect on a signal; the race bounds it anyway.
   const deadline = rejectOnAbort(signal);
@@ -57,11 +49,39 @@ export async function sendRequest(
     observation.response = undefined;
     observation.failure = classify(error, signal, request);
   } finally {
-    clearTimeout(timer);
+    dispose();
     deadline.dispose();
     observation.durationMs = Math.round(performance.now() - started);
   }
   return observation;
+}
+
+/**
+ * A signal that aborts when the request's own timer fires or the run stops,
+ * with the reason of whichever came first. The timer is cleared on dispose:
+ * AbortSignal.timeout cannot be, and kept each finished request's objects
+ * alive until it fired (RSS growth in the soak). One controller and one
+ * listener instead of AbortSignal.any, which cost 4% of a 5,000-gate run.
+ */
+function requestSignal(
+  timeoutMs: number,
+  runSignal: AbortSignal,
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("the request timed out", "TimeoutError")),
+    Math.min(timeoutMs, MAX_TIMER_MS),
+  );
+  const onRunStop = () => controller.abort(runSignal.reason);
+  if (runSignal.aborted) onRunStop();
+  else runSignal.addEventListener("abort", onRunStop, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      runSignal.removeEventListener("abort", onRunStop);
+    },
+  };
 }
 
 async function exchange(
