@@ -27,6 +27,8 @@ export interface Progress {
   end(result: GateResult): void;
   /** Clears the running lines and stops the spinner; safe to call twice. */
   stop(): void;
+  /** The lines printed for each gate that ended, by gate name. */
+  shown(): ReadonlyMap<string, string[]>;
 }
 
 /** True when live progress may draw: stdout is a terminal that moves its cursor, and CI is not set. */
@@ -46,6 +48,7 @@ export function isLiveTerminal(
 export function createProgress(opts: ProgressOptions): Progress {
   const c = opts.chalk;
   const running = new Map<string, number>();
+  const shown = new Map<string, string[]>();
   let drawn = 0;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -95,6 +98,7 @@ export function createProgress(opts: ProgressOptions): Progress {
     },
     end(result) {
       const lines = opts.gateLines(result);
+      shown.set(result.name, lines);
       if (!opts.live) {
         if (lines.length > 0) opts.write(`${lines.join("\n")}\n`);
         return;
@@ -112,20 +116,34 @@ export function createProgress(opts: ProgressOptions): Progress {
       running.clear();
       if (opts.live && drawn > 0) redraw();
     },
+    shown: () => shown,
   };
 }
 
 /**
  * The human report without what progress already printed: the header and
  * the gate lines. What is left is the closing part (skipped gates, sections,
- * the summary line).
+ * the summary line), after the lines of any gate judged again once the run
+ * ended (a rehearsal's audit turns a gate red), which progress showed as it
+ * was then.
  */
-export function afterProgress(full: string, streamed: string[], quiet: boolean): string {
-  if (streamed.length === 0) return full;
-  const block = `${streamed.join("\n")}\n`;
+export function afterProgress(full: string, gates: GateLines[], quiet: boolean): string {
+  const final = gates.flatMap((g) => g.lines);
+  if (final.length === 0) return full;
+  const block = `${final.join("\n")}\n`;
   const at = full.indexOf(block);
   if (at < 0 || (quiet && at !== 0)) return full;
-  return full.slice(at + block.length);
+  const changed = gates
+    .filter((g) => g.shown === undefined || g.shown.join("\n") !== g.lines.join("\n"))
+    .flatMap((g) => g.lines);
+  const again = changed.length > 0 ? `\n${changed.join("\n")}\n` : "";
+  return again + full.slice(at + block.length);
+}
+
+/** A gate's lines in the final report, and those progress printed for it. */
+export interface GateLines {
+  lines: string[];
+  shown?: string[];
 }
 
 /** Cuts a line (which may hold colour codes) to a number of visible characters. */

@@ -82,7 +82,7 @@ export function shardOf(name: string, total: number): number {
 export async function emitReport(
   session: Session,
   report: Report,
-  opts: { quiet?: boolean; verbose?: boolean; progressShown?: boolean },
+  opts: { quiet?: boolean; verbose?: boolean; progress?: Progress },
 ): Promise<void> {
   // Secrets go before any reporter escapes text (XML entities, GitHub's %-escapes), which
   // would hide them from the redactor; the written text is redacted once more as well.
@@ -93,8 +93,16 @@ export async function emitReport(
   for (const target of session.targets) {
     const reporter = await reporterFor(target, session, opts);
     let text = reporter.render(clean);
-    if (target.name === "human" && !target.file && opts.progressShown && "gateLines" in reporter)
-      text = afterProgress(text, clean.run.gates.flatMap(reporter.gateLines), opts.quiet ?? false);
+    if (target.name === "human" && !target.file && opts.progress && "gateLines" in reporter) {
+      const shown = opts.progress.shown();
+      const redact = (lines: string[] | undefined) =>
+        lines?.map((l) => session.output.redactor.redact(l));
+      const gates = clean.run.gates.map((g) => ({
+        lines: reporter.gateLines(g),
+        shown: redact(shown.get(g.name)),
+      }));
+      text = afterProgress(text, gates, opts.quiet ?? false);
+    }
     if (target.file) await session.output.file(target.file, text);
     else session.output.out(text);
   }

@@ -64,10 +64,22 @@ describe("progress lines", () => {
 
   it("when the human report follows progress then only what progress did not print is left", () => {
     const full = "head\n\n  ✓ a\n  ✗ b\n    why\n\n1 green, 1 red\n";
-    expect(afterProgress(full, ["  ✓ a", "  ✗ b", "    why"], false)).toBe("\n1 green, 1 red\n");
+    const a = { lines: ["  ✓ a"], shown: ["  ✓ a"] };
+    const b = { lines: ["  ✗ b", "    why"], shown: ["  ✗ b", "    why"] };
+    expect(afterProgress(full, [a, b], false)).toBe("\n1 green, 1 red\n");
     // Nothing streamed, or lines that are not in the report: print it whole.
     expect(afterProgress(full, [], false)).toBe(full);
-    expect(afterProgress(full, ["  ✓ c"], false)).toBe(full);
+    expect(afterProgress(full, [{ lines: ["  ✓ c"] }], false)).toBe(full);
+  });
+
+  it("when a gate was judged again after progress showed it then its final lines are printed", () => {
+    // A rehearsal's audit turned "b", shown green while the run went, red.
+    const full = "head\n\n  ✓ a\n  ✗ b\n    audit: stays green\n\n1 green, 1 red\n";
+    const a = { lines: ["  ✓ a"], shown: ["  ✓ a"] };
+    const b = { lines: ["  ✗ b", "    audit: stays green"], shown: ["  ✓ b"] };
+    expect(afterProgress(full, [a, b], false)).toBe(
+      "\n  ✗ b\n    audit: stays green\n\n1 green, 1 red\n",
+    );
   });
 
   it("when CI is set or stdout is not a terminal then progress is not live", () => {

@@ -137,4 +137,38 @@ describe("progress while a rehearsal runs", () => {
       await repo.remove();
     }
   });
+
+  it("when the audit turns a gate red after progress showed it green then the report shows it again, red, with why", async () => {
+    const server = await ciServer();
+    const weak = `name: weak one
+host: api
+request:
+  path: /ok
+expect:
+  body:
+    - path: $.status
+      exists: true
+`;
+    const repo = await makeRepo({
+      "shipgate.yaml": configYaml({ local: { api: server.url } }),
+      "gates/weak.yaml": weak,
+    });
+    try {
+      const { code, output } = await runInTerminal(["rehearse", "--env", "local"], {
+        cwd: repo.dir,
+        env: { ...GIT_ENV, CI: undefined, NO_COLOR: undefined, GITHUB_ACTIONS: undefined },
+      });
+      expect(code).toBe(1);
+      const seen = plain(output);
+      // Green while the run went, then red once the audit found it cannot fail.
+      expect(count(seen, "✓ weak one")).toBe(1);
+      expect(count(seen, "✗ weak one")).toBe(1);
+      expect(seen.indexOf("✓ weak one")).toBeLessThan(seen.indexOf("✗ weak one"));
+      expect(seen).toMatch(/✗ weak one[^\n]*\n\s+audit: this gate stays green/);
+      expect(seen).toMatch(/1 gate: 0 green, 1 red · rehearsal red/);
+    } finally {
+      await server.close();
+      await repo.remove();
+    }
+  });
 });

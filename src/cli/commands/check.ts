@@ -45,7 +45,7 @@ export async function checkCommand(gates: string[], opts: CommonOptions): Promis
             : "check failed",
       shard: session.shardLabel,
     };
-    await emitReport(session, report, { ...opts, progressShown: progress !== undefined });
+    await emitReport(session, report, { ...opts, progress });
     process.exitCode = runExitCode(session, ok);
   } catch (error: unknown) {
     process.exitCode = handleError(error, session.output);

@@ -90,7 +90,7 @@ async function withSession(
     await emitReport(
       session,
       { ...toReport(command, outcome), shard: session.shardLabel },
-      { ...opts, progressShown: progress !== undefined },
+      { ...opts, progress },
     );
     process.exitCode = exitCode(session, outcome);
   } catch (error: unknown) {
