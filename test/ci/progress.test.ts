@@ -114,32 +114,36 @@ describe("progress while gates run", () => {
   });
 });
 
+/** `rehearse --env local` under a pseudo-terminal, in a repository of these gate files. */
+async function rehearseInTerminal(gates: Record<string, string>) {
+  const server = await ciServer();
+  const repo = await makeRepo({
+    "shipgate.yaml": configYaml({ local: { api: server.url } }),
+    ...gates,
+  });
+  try {
+    return await runInTerminal(["rehearse", "--env", "local"], {
+      cwd: repo.dir,
+      env: { ...GIT_ENV, CI: undefined, NO_COLOR: undefined, GITHUB_ACTIONS: undefined },
+    });
+  } finally {
+    await server.close();
+    await repo.remove();
+  }
+}
+
 describe("progress while a rehearsal runs", () => {
   it("when stdout is a terminal outside CI then rehearse shows the spinner too, and each gate once", async () => {
-    const server = await ciServer();
-    const repo = await makeRepo({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
-      "gates/multi.yaml": MULTI_GATE,
-    });
-    try {
-      const { code, output } = await runInTerminal(["rehearse", "--env", "local"], {
-        cwd: repo.dir,
-        env: { ...GIT_ENV, CI: undefined, NO_COLOR: undefined, GITHUB_ACTIONS: undefined },
-      });
-      expect(code).toBe(1);
-      expect(output).toMatch(SPINNER);
-      const seen = plain(output);
-      expect(count(seen, "shipgate rehearse · local")).toBe(1);
-      expect(count(seen, "✓ green one")).toBe(1);
-      expect(seen).toContain("irreversible steps (not run)");
-    } finally {
-      await server.close();
-      await repo.remove();
-    }
+    const { code, output } = await rehearseInTerminal({ "gates/multi.yaml": MULTI_GATE });
+    expect(code).toBe(1);
+    expect(output).toMatch(SPINNER);
+    const seen = plain(output);
+    expect(count(seen, "shipgate rehearse · local")).toBe(1);
+    expect(count(seen, "✓ green one")).toBe(1);
+    expect(seen).toContain("irreversible steps (not run)");
   });
 
   it("when the audit turns a gate red after progress showed it green then the report shows it again, red, with why", async () => {
-    const server = await ciServer();
     const weak = `name: weak one
 host: api
 request:
@@ -149,26 +153,14 @@ expect:
     - path: $.status
       exists: true
 `;
-    const repo = await makeRepo({
-      "shipgate.yaml": configYaml({ local: { api: server.url } }),
-      "gates/weak.yaml": weak,
-    });
-    try {
-      const { code, output } = await runInTerminal(["rehearse", "--env", "local"], {
-        cwd: repo.dir,
-        env: { ...GIT_ENV, CI: undefined, NO_COLOR: undefined, GITHUB_ACTIONS: undefined },
-      });
-      expect(code).toBe(1);
-      const seen = plain(output);
-      // Green while the run went, then red once the audit found it cannot fail.
-      expect(count(seen, "✓ weak one")).toBe(1);
-      expect(count(seen, "✗ weak one")).toBe(1);
-      expect(seen.indexOf("✓ weak one")).toBeLessThan(seen.indexOf("✗ weak one"));
-      expect(seen).toMatch(/✗ weak one[^\n]*\n\s+audit: this gate stays green/);
-      expect(seen).toMatch(/1 gate: 0 green, 1 red · rehearsal red/);
-    } finally {
-      await server.close();
-      await repo.remove();
-    }
+    const { code, output } = await rehearseInTerminal({ "gates/weak.yaml": weak });
+    expect(code).toBe(1);
+    const seen = plain(output);
+    // Green while the run went, then red once the audit found it cannot fail.
+    expect(count(seen, "✓ weak one")).toBe(1);
+    expect(count(seen, "✗ weak one")).toBe(1);
+    expect(seen.indexOf("✓ weak one")).toBeLessThan(seen.indexOf("✗ weak one"));
+    expect(seen).toMatch(/✗ weak one[^\n]*\n\s+audit: this gate stays green/);
+    expect(seen).toMatch(/1 gate: 0 green, 1 red · rehearsal red/);
   });
 });
