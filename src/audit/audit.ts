@@ -3,7 +3,6 @@ import { judge } from "../judge/judge.js";
 import type { Plan, PlannedGate } from "../plan/plan.js";
 import type { GateResult, StepResult } from "../run/result.js";
 import type { RunResult } from "../run/run-gates.js";
-import { type Lookup, resolveTemplates } from "../template/template.js";
 import { assertionMutations, type Mutation, responseMutations } from "./mutations.js";
 
 /** How one gate fared against mutated copies of its own real responses. */
@@ -33,12 +32,12 @@ export interface AuditReport {
 export function auditRun(plan: Plan, run: RunResult): AuditReport {
   const gates = plan.gates.map((planned) => {
     const result = run.gates.find((g) => g.name === planned.gate.name);
-    return auditGate(planned, result, plan);
+    return auditGate(planned, result);
   });
   return { gates, lines: gates.flatMap(describeAudit) };
 }
 
-function auditGate(planned: PlannedGate, result: GateResult | undefined, plan: Plan): GateAudit {
+function auditGate(planned: PlannedGate, result: GateResult | undefined): GateAudit {
   const audit: GateAudit = {
     gate: planned.gate.name,
     caught: 0,
@@ -54,25 +53,13 @@ function auditGate(planned: PlannedGate, result: GateResult | undefined, plan: P
       notAudited: `its real run was red (${why}), so there is no response to mutate`,
     };
   }
-  const captures = new Map<string, unknown>();
-  const runId = recoverRunId(planned.gate.steps, result.steps);
-  const lookup: Lookup = (name) => {
-    if (name === "run.id") return runId === undefined ? undefined : { value: runId };
-    if (name === "version") return plan.version === undefined ? undefined : { value: plan.version };
-    if (name.startsWith("env.")) {
-      const value = plan.env[name.slice(4)];
-      return value === undefined ? undefined : { value };
-    }
-    return captures.has(name) ? { value: captures.get(name) } : undefined;
-  };
   const flow = planned.gate.steps.length > 1;
   for (const step of planned.gate.steps) {
     const stepResult = result.steps.find((s) => !s.teardown && s.index === step.index);
-    for (const c of stepResult?.captures ?? []) captures.set(c.name, c.value);
     const response = stepResult?.observation?.response;
-    if (!stepResult || !response || step.implicitExpect) continue;
-    const expect = resolved(step.expect, lookup);
-    if (!expect) continue;
+    // The expectation as the real run judged it, its templates filled.
+    const expect = stepResult?.expect;
+    if (!stepResult || !response || !expect || step.implicitExpect) continue;
     const prefix = flow ? `${stepName(step)}: ` : "";
     const mutations = [
       ...responseMutations(response),
@@ -107,60 +94,6 @@ function caughtBy(
     validateSchema: expect.schema ? planned.validators.get(expect.schema.label) : undefined,
   });
   return verdict.failures.length > 0;
-}
-
-/** The expectation with its templates filled as the real run filled them; undefined when it cannot be. */
-function resolved(expect: Expectation, lookup: Lookup): Expectation | undefined {
-  const { positions, schema, body, ...rest } = expect;
-  try {
-    return {
-      ...resolveTemplates(rest, lookup),
-      positions,
-      schema,
-      body: body.map(({ path, index, position, ...predicates }) => ({
-        path,
-        index,
-        position,
-        ...resolveTemplates(predicates, lookup),
-      })),
-    };
-  } catch {
-    // {{run.id}} in an expected value: the run's id is not kept, so this step is not audited.
-    return undefined;
-  }
-}
-
-/**
- * The run's `{{run.id}}`, read back from a URL it was sent to: the run does
- * not keep it, and expected values (a test message's text) may hold it.
- */
-function recoverRunId(steps: Step[], results: StepResult[]): string | undefined {
-  for (const step of steps) {
-    const written = step.request.path ?? step.request.url;
-    const sent = results.find((r) => !r.teardown && r.index === step.index)?.observation?.url;
-    if (!written?.includes("run.id") || !sent) continue;
-    const pattern = written
-      .split(/(\{\{\s*[A-Za-z_.]+\s*\}\})/)
-      .map((part) =>
-        /^\{\{\s*run\.id\s*\}\}$/.test(part)
-          ? "([a-z0-9]{12})"
-          : part.startsWith("{{")
-            ? "[^/?#]*"
-            : part.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&"),
-      )
-      .join("");
-    const m = new RegExp(`${pattern}(?:[?#]|$)`).exec(safeDecode(sent));
-    if (m?.[1]) return m[1];
-  }
-  return undefined;
-}
-
-function safeDecode(url: string): string {
-  try {
-    return decodeURI(url);
-  } catch {
-    return url;
-  }
 }
 
 function stepName(step: Step): string {

@@ -108,11 +108,11 @@ export async function emitReport(
   }
 }
 
-/** The report without raw responses, which no reporter shows and which may be megabytes. */
+/** The report without raw responses and judged expectations, which no reporter shows. */
 function withoutObservations(report: Report): Report {
   const gates = report.run.gates.map((g) => ({
     ...g,
-    steps: g.steps.map(({ observation: _, ...step }) => step),
+    steps: g.steps.map(({ observation: _, expect: __, ...step }) => step),
   }));
   return { ...report, run: { ...report.run, gates } };
 }

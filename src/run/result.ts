@@ -1,3 +1,4 @@
+import type { Expectation } from "../config/model.js";
 import type { Position } from "../config/yaml-source.js";
 import type { AssertionResult } from "../judge/assertions.js";
 import type { Failure } from "../judge/failure.js";
@@ -33,6 +34,11 @@ export interface StepResult {
   position: Position;
   /** The last response, for the audit and --verbose; not part of the JSON report. */
   observation?: Observation;
+  /**
+   * The expectation as it was judged, templates filled (captures, `{{run.id}}`):
+   * the audit judges mutated responses against exactly this. Not part of the JSON report.
+   */
+  expect?: Expectation;
 }
 
 export interface GateResult {

@@ -131,6 +131,7 @@ async function runStep(
   }
   base.method = request.method;
   base.url = request.url;
+  base.expect = expect;
   if (signal.aborted) {
     const observation = blankObservation(request);
     observation.failure = {

@@ -8,7 +8,7 @@ let api: TestServer;
 const projects: Project[] = [];
 
 beforeAll(async () => {
-  api = await startServer((req, res) => {
+  api = await startServer((req, res, body) => {
     if (req.url?.startsWith("/queues") && req.method === "POST") json(res, { id: "q-1" }, 201);
     else if (req.url?.startsWith("/queues/q-1")) json(res, { id: "q-1", depth: 0, ok: true });
     else if (req.url?.startsWith("/broken")) json(res, { error: "down" }, 503);
@@ -16,6 +16,8 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "text/html" });
       res.end("<!doctype html><html><head><title>Home</title></head><body>Hello</body></html>");
     } else if (req.url?.startsWith("/echo/")) json(res, { name: req.url.slice(6), ok: true });
+    else if (req.url === "/messages" && req.method === "POST")
+      json(res, { text: JSON.parse(body).text, ok: true }, 201);
     else json(res, selfTest());
   });
 });
@@ -186,8 +188,11 @@ steps:
     expect(result.fatal).toBe(false);
   });
 
-  it("when an expected value holds {{run.id}} then the id is read back from the URL and the step is audited", async () => {
-    const result = await audit(`name: run id
+  // The audit judges the expectation exactly as the run filled it, wherever {{run.id}} was.
+  it.each([
+    [
+      "in the URL too",
+      `name: run id
 host: api
 steps:
   - request: { path: "/echo/t-{{run.id}}" }
@@ -197,7 +202,26 @@ steps:
       body:
         - path: $.name
           equals: "t-{{run.id}}"
-`);
+`,
+    ],
+    [
+      "only in the request body",
+      `name: message round trip
+host: api
+request:
+  method: POST
+  path: /messages
+  json: { text: "hello {{run.id}}" }
+expect:
+  status: 201
+  contentType: application/json
+  body:
+    - path: $.text
+      equals: "hello {{run.id}}"
+`,
+    ],
+  ])("when an expected value holds {{run.id}}, %s, then the step is audited", async (_, gate) => {
+    const result = await audit(gate);
     expect(result.notAudited).toBeUndefined();
     expect(result).toMatchObject({ caught: 8, total: 8, survivors: [], fatal: false });
   });
