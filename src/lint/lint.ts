@@ -4,9 +4,9 @@ import { expandGlobs } from "../config/glob.js";
 import { loadConfig } from "../config/load-config.js";
 import { loadGates } from "../config/load-gates.js";
 import type { Config, Gate } from "../config/model.js";
-import { InputError, type Problem, problem } from "../errors.js";
+import { formatProblem, InputError, type Problem, problem } from "../errors.js";
 import { compileSchema } from "../plan/schemas.js";
-import { type CommandParser, checkRunbook } from "./runbook.js";
+import { type CommandParser, checkRunbook, type OtherConfig } from "./runbook.js";
 import { runRules } from "./rules.js";
 
 export interface LintOptions {
@@ -146,8 +146,38 @@ async function lintRunbook(cwd: string, opts: LintOptions, result: LintResult): 
       text,
       file: display,
       parseCommand: opts.parseCommand,
+      loadConfig: otherConfigLoader(result.config!.dir),
     })),
   );
+}
+
+/**
+ * Loads the other configs runbook commands name with --config (from the
+ * config folder, where the runbook's commands run), each once, with its gates.
+ */
+function otherConfigLoader(dir: string): (configPath: string) => Promise<OtherConfig> {
+  const loaded = new Map<string, Promise<OtherConfig>>();
+  const load = async (file: string): Promise<OtherConfig> => {
+    const other: LintResult = { problems: [], notes: [], gates: [], brokenFiles: [] };
+    try {
+      other.config = await loadConfig(file, dir);
+    } catch (error: unknown) {
+      if (!(error instanceof InputError)) throw error;
+      const first = error.problems[0];
+      return { problem: first ? formatProblem(first) : "it has problems" };
+    }
+    await loadEachGateFile(other.config, other);
+    return { config: other.config, gates: other.gates };
+  };
+  return (configPath) => {
+    const file = path.resolve(dir, configPath);
+    let found = loaded.get(file);
+    if (!found) {
+      found = load(file);
+      loaded.set(file, found);
+    }
+    return found;
+  };
 }
 
 function byPlace(a: Problem, b: Problem): number {

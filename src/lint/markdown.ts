@@ -1,4 +1,4 @@
-/** What the runbook checks read from a Markdown file: URLs and fenced code lines, with positions. */
+/** What the runbook checks read from a Markdown file: URLs and code, with positions. */
 export interface FoundUrl {
   url: string;
   line: number;
@@ -10,8 +10,10 @@ export interface CodeLine {
   text: string;
   line: number;
   column: number;
-  /** The fence's info string, such as `sh` or `yaml`. */
+  /** The fence's info string, such as `sh` or `yaml`; empty for inline code. */
   lang: string;
+  /** An inline code span in prose (`` `shipgate lint` ``), not a line of a fenced block. */
+  inline?: true;
 }
 
 const URL_RE = /https?:\/\/[^\s<>()[\]{}"'`|\\^]+/g;
@@ -28,7 +30,10 @@ export function findUrls(text: string): FoundUrl[] {
   return found;
 }
 
-/** Lines inside ``` or ~~~ fences, with continuation lines joined to the line they continue. */
+/**
+ * Lines inside ``` or ~~~ fences, with continuation lines joined to the line
+ * they continue, and the inline code spans of the lines outside fences.
+ */
 export function codeLines(text: string): CodeLine[] {
   const out: CodeLine[] = [];
   let fence: { marker: string; lang: string } | undefined;
@@ -38,6 +43,7 @@ export function codeLines(text: string): CodeLine[] {
     const open = /^\s{0,3}(`{3,}|~{3,})\s*([^\s`]*)/.exec(line);
     if (!fence) {
       if (open) fence = { marker: open[1]!, lang: open[2] ?? "" };
+      else out.push(...inlineSpans(line, i + 1));
       return;
     }
     if (open && open[1]!.startsWith(fence.marker) && line.trim() === open[1]) {
@@ -58,6 +64,25 @@ export function codeLines(text: string): CodeLine[] {
     }
   });
   return out;
+}
+
+/** Code spans of one line: a run of backticks up to the next run of the same length. */
+function inlineSpans(line: string, lineNumber: number): CodeLine[] {
+  const spans: CodeLine[] = [];
+  const ticks = /`+/g;
+  for (let open = ticks.exec(line); open; open = ticks.exec(line)) {
+    const start = open.index + open[0].length;
+    let close = ticks.exec(line);
+    while (close && close[0].length !== open[0].length) close = ticks.exec(line);
+    if (!close) break;
+    const body = line.slice(start, close.index);
+    const text = body.trim();
+    if (text) {
+      const column = start + (body.length - body.trimStart().length) + 1;
+      spans.push({ text, line: lineNumber, column, lang: "", inline: true });
+    }
+  }
+  return spans;
 }
 
 /** Shell-like words: quotes group, operators split; `#` starts a comment. */

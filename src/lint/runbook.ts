@@ -14,7 +14,15 @@ export interface RunbookInput {
   file: string;
   /** Parses a command's words with the CLI's own grammar; commands are not checked without it. */
   parseCommand?: CommandParser;
+  /**
+   * Loads another shipgate.yaml (a path from the config folder) and its gates,
+   * for a command with `--config`; such commands are not checked without it.
+   */
+  loadConfig?: (configPath: string) => Promise<OtherConfig>;
 }
+
+/** Another config a runbook command names, loaded, or why it does not load. */
+export type OtherConfig = { config: Config; gates: Gate[] } | { problem: string };
 
 /** A parsed command line: the subcommand, its arguments and options, or why it does not parse. */
 export type ParsedCommand =
@@ -28,7 +36,10 @@ export async function checkRunbook(input: RunbookInput): Promise<Problem[]> {
   for (const url of findUrls(input.text)) problems.push(...checkUrl(url, input));
   for (const line of codeLines(input.text)) {
     for (const args of shipgateInvocations(line.text)) {
-      problems.push(...(await checkCommand(args, line, input)));
+      // In prose, `shipgate release` alone names the command (which must exist);
+      // with arguments it is a command to run, checked like one in a code block.
+      if (line.inline && args.length < 2) problems.push(...checkCommandName(args, line, input));
+      else problems.push(...(await checkCommand(args, line, input)));
     }
   }
   return problems;
@@ -140,6 +151,22 @@ function gateOnWrongHost(
 
 const NEEDS_ENV = new Set(["check", "release", "rehearse"]);
 
+/** A command named in prose must exist; a reference needs none of its arguments. */
+function checkCommandName(
+  args: string[],
+  at: { line: number; column: number },
+  input: RunbookInput,
+): Problem[] {
+  const parsed = input.parseCommand?.(args);
+  if (!parsed || !("error" in parsed) || !/unknown command/i.test(parsed.error)) return [];
+  return [
+    problem(input.file, `\`shipgate ${args.join(" ")}\` names no shipgate command`, {
+      ...at,
+      code: "runbook-command",
+    }),
+  ];
+}
+
 async function checkCommand(
   args: string[],
   at: { line: number; column: number },
@@ -153,15 +180,35 @@ async function checkCommand(
   if ("error" in parsed)
     return [fail(`\`${shown}\` does not parse: ${parsed.error.replace(/\s*\n\s*/g, " ")}`)];
   if (parsed.name === undefined) return [];
+  const { config } = input;
+  const configPath = parsed.opts.config;
+  if (
+    typeof configPath === "string" &&
+    path.resolve(config.dir, configPath) !== path.resolve(config.dir, config.file)
+  ) {
+    if (!input.loadConfig || configPath.includes("$")) return [];
+    const other = await input.loadConfig(configPath);
+    if ("problem" in other)
+      return [
+        fail(`\`${shown}\` names config ${configPath}, which does not load: ${other.problem}`),
+      ];
+    return checkParsed(parsed, shown, fail, { ...input, ...other });
+  }
+  return checkParsed(parsed, shown, fail, input);
+}
+
+async function checkParsed(
+  parsed: Exclude<ParsedCommand, { error: string }>,
+  shown: string,
+  fail: (message: string) => Problem,
+  input: RunbookInput,
+): Promise<Problem[]> {
   const problems: Problem[] = [];
   const { config } = input;
   const envs = Object.keys(config.environments);
   const env = parsed.opts.env as string | undefined;
-  const otherConfig =
-    typeof parsed.opts.config === "string" &&
-    path.resolve(config.dir, parsed.opts.config) !== path.resolve(config.dir, config.file);
-  if (otherConfig) return problems;
-  const runsGates = NEEDS_ENV.has(parsed.name) || (parsed.name === "lint" && parsed.opts.audit);
+  const runsGates =
+    NEEDS_ENV.has(parsed.name ?? "") || (parsed.name === "lint" && parsed.opts.audit);
   if (env !== undefined && !env.includes("$") && !envs.includes(env))
     problems.push(
       fail(

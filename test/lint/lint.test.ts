@@ -12,6 +12,21 @@ afterAll(async () => {
   for (const p of projects) await p.remove();
 });
 
+/** A production and staging project with one gate, `health`, and a RUNBOOK.md of these lines. */
+async function runbookProject(runbook: string[]): Promise<Project> {
+  const project = await makeProject({
+    "shipgate.yaml": configYaml({
+      production: { api: "https://api.example.dev" },
+      staging: { api: "https://api.staging.example.dev" },
+    }),
+    "gates/health.yaml":
+      "name: health\nhost: api\nrequest: { path: /healthz }\nexpect: { status: 200 }\n",
+    "RUNBOOK.md": runbook.join("\n"),
+  });
+  projects.push(project);
+  return project;
+}
+
 function find(problems: Problem[], code: string): Problem[] {
   return problems.filter((p) => p.code === code);
 }
@@ -129,35 +144,24 @@ describe("RUNBOOK.md drift", () => {
   });
 
   it("when commands sit in YAML, after npx, across continuation lines or after a prompt then they are checked", async () => {
-    const project = await makeProject({
-      "shipgate.yaml": configYaml({
-        production: { api: "https://api.example.dev" },
-        staging: { api: "https://api.staging.example.dev" },
-      }),
-      "gates/health.yaml":
-        "name: health\nhost: api\nrequest: { path: /healthz }\nexpect: { status: 200 }\n",
-      "RUNBOOK.md": [
-        "# Runbook",
-        "",
-        "```yaml",
-        "      - run: npx shipgate rehearse --env prod",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
-        '      - run: npx shipgate release "${{ inputs.version }}" --env production --yes',
-        "```",
-        "",
-        "```console",
-        "$ shipgate check \\",
-        "    --env staging --frobnicate",
-        "$ shipgate check health --env staging && echo done",
-        "$ shipgate check",
-        "$ shipgate lint --runbook RUNBOOK.md",
-        "```",
-        "",
-        "Run `shipgate frobnicate` in prose: not a code block, not checked.",
-        "",
-      ].join("\n"),
-    });
-    projects.push(project);
+    const project = await runbookProject([
+      "# Runbook",
+      "",
+      "```yaml",
+      "      - run: npx shipgate rehearse --env prod",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      '      - run: npx shipgate release "${{ inputs.version }}" --env production --yes',
+      "```",
+      "",
+      "```console",
+      "$ shipgate check \\",
+      "    --env staging --frobnicate",
+      "$ shipgate check health --env staging && echo done",
+      "$ shipgate check",
+      "$ shipgate lint --runbook RUNBOOK.md",
+      "```",
+      "",
+    ]);
     const { problems } = await lintProject({ cwd: project.dir, parseCommand });
     expect(problems.map((p) => [p.line, p.code])).toEqual([
       [4, "runbook-command"],
@@ -167,5 +171,60 @@ describe("RUNBOOK.md drift", () => {
     expect(problems[0]!.message).toContain('names environment "prod"');
     expect(problems[1]!.message).toContain("unknown option '--frobnicate'");
     expect(problems[2]!.message).toContain("needs --env");
+  });
+
+  it("when prose holds shipgate commands in inline code then those with arguments are checked, and named commands must exist", async () => {
+    const project = await runbookProject([
+      "# Runbook",
+      "",
+      "Rehearse first with `shipgate rehearse --env production`, then release.",
+      "The `shipgate release` command needs a version; `shipgate lint` needs nothing.",
+      "Never `shipgate rehearse --env prod`, and `shipgate frobnicate` is gone.",
+      "Write ``shipgate check health --env qa`` when in doubt.",
+      "",
+    ]);
+    const { problems } = await lintProject({ cwd: project.dir, parseCommand });
+    expect(problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [5, 8, "runbook-command"],
+      [5, 44, "runbook-command"],
+      [6, 9, "runbook-command"],
+    ]);
+    expect(problems[0]!.message).toContain('names environment "prod"');
+    expect(problems[1]!.message).toBe("`shipgate frobnicate` names no shipgate command");
+    expect(problems[2]!.message).toContain('names environment "qa"');
+  });
+
+  it("when a runbook command names another config with --config then it is checked against that config", async () => {
+    const project = await makeProject({
+      "shipgate.yaml": configYaml({ production: { api: "https://api.example.dev" } }),
+      "gates/health.yaml":
+        "name: health\nhost: api\nrequest: { path: /healthz }\nexpect: { status: 200 }\n",
+      "ops/shipgate.yaml": configYaml({ qa: { api: "https://api.qa.example.dev" } }),
+      "ops/gates/smoke.yaml":
+        "name: smoke\nhost: api\nrequest: { path: /smoke }\nexpect: { status: 200 }\n",
+      "RUNBOOK.md": [
+        "```sh",
+        "shipgate check smoke --config ops/shipgate.yaml --env qa",
+        "shipgate check smoke --config ops/shipgate.yaml --env production",
+        "shipgate check health --config ops/shipgate.yaml --env qa",
+        "shipgate check --config missing/shipgate.yaml --env qa",
+        "```",
+        "",
+      ].join("\n"),
+    });
+    projects.push(project);
+    const { problems } = await lintProject({ cwd: project.dir, parseCommand });
+    expect(problems.map((p) => [p.line, p.code])).toEqual([
+      [3, "runbook-command"],
+      [4, "runbook-command"],
+      [5, "runbook-command"],
+    ]);
+    expect(problems[0]!.message).toContain(
+      'names environment "production", which ops/shipgate.yaml',
+    );
+    expect(problems[1]!.message).toContain('names gate "health"');
+    expect(problems[2]!.message).toContain(
+      "names config missing/shipgate.yaml, which does not load",
+    );
   });
 });
