@@ -49,7 +49,8 @@ export function parseWithYaml(text: string, file: string): SourceFile {
       else problems.push(problem(file, cleanYamlMessage(e.message), { ...pos, code: "yaml" }));
     }
     if (doc.errors.length > 0) return;
-    if (doc.contents === null && isEmptyDocument(doc)) return;
+    // An empty document (a stray `---`, only comments) holds no gate.
+    if (doc.contents === null) return;
     const deep = findTooDeep(doc.contents, 1);
     if (deep) {
       problems.push(tooDeep(file, at(deep.range?.[0] ?? 0)));
@@ -78,10 +79,6 @@ export function parseWithYaml(text: string, file: string): SourceFile {
     });
   });
   return { file, documents, problems };
-}
-
-function isEmptyDocument(doc: Document.Parsed): boolean {
-  return doc.contents === null;
 }
 
 function tooDeep(file: string, pos: Position): Problem {
