@@ -56,6 +56,11 @@ export class Git {
     return (await this.read(["cat-file", "-t", `refs/tags/${tag}`])) === "tag";
   }
 
+  /** The raw tag object (header, message and any signature), undefined when there is none. */
+  tagObject(tag: string): Promise<string | undefined> {
+    return this.read(["cat-file", "tag", `refs/tags/${tag}`]);
+  }
+
   async remoteUrl(remote: string): Promise<string | undefined> {
     return this.read(["remote", "get-url", remote]);
   }

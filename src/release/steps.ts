@@ -51,7 +51,33 @@ export async function createTag(ctx: ReleaseContext, message: string): Promise<S
     return { ok: false, detail: `could not create the tag: ${describeFailure(r)}` };
   if (!(await ctx.git.isAnnotated(ctx.tag!)))
     return { ok: false, detail: `tag ${ctx.tag} is not annotated` };
+  if (await ctx.git.signsTags()) {
+    const unsigned = await unsignedTag(ctx, r.stderr);
+    if (unsigned) return unsigned;
+  }
   return { ok: true, detail: `tag ${ctx.tag} at ${ctx.head} (local)` };
+}
+
+const SIGNATURE =
+  /-----BEGIN (PGP|SSH) SIGNATURE-----\n[\s\S]+\n-----END \1 SIGNATURE-----\s*$|-----BEGIN SIGNED MESSAGE-----\n[\s\S]+\n-----END SIGNED MESSAGE-----\s*$/;
+
+/**
+ * A tag git was told to sign must end in a signature. git 2.39 with SSH
+ * signing and a missing key prints ssh-keygen's error, then exits 0 with an
+ * unsigned tag: such a tag is deleted before anything is public.
+ */
+async function unsignedTag(ctx: ReleaseContext, stderr: string): Promise<StepRun | undefined> {
+  const object = (await ctx.git.tagObject(ctx.tag!)) ?? "";
+  if (SIGNATURE.test(object)) return undefined;
+  const deleted = await deleteTag(ctx);
+  const what = stderr.trim().split("\n")[0];
+  return {
+    ok: false,
+    detail:
+      `git is set to sign tags (tag.gpgSign) but tag ${ctx.tag} holds no signature` +
+      `${what ? ` (${what})` : ""}; check user.signingkey and gpg.format, or turn signing off; ` +
+      (deleted.ok ? "the local tag was deleted" : deleted.detail),
+  };
 }
 
 export async function deleteTag(ctx: ReleaseContext): Promise<StepRun> {
