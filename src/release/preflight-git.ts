@@ -9,6 +9,7 @@ import {
   type PreflightContext,
   withVersion,
 } from "./preflight-check.js";
+import { SIGNING_CHECK } from "./preflight-signing.js";
 
 /** The git side of preflight: repository, identity, tree, branch, remote, tag, permission. */
 export const GIT_CHECKS: PreflightCheck[] = [
@@ -36,6 +37,7 @@ export const GIT_CHECKS: PreflightCheck[] = [
           );
     },
   },
+  SIGNING_CHECK,
   {
     title: "working tree is clean",
     appliesWhen: inRepo,

@@ -1,7 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { git, gitTry } from "../helpers/git.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";
@@ -118,59 +114,6 @@ describe("shipgate release", { timeout: 120_000 }, () => {
       ]),
     );
     await p.repo.remove();
-  });
-
-  it("when git is set to sign tags then the released tag carries a signature git verifies", async () => {
-    const keys = await mkdtemp(path.join(os.tmpdir(), "shipgate-signing-"));
-    const p = await makeReleaseProject(api, undefined);
-    try {
-      // SSH signing: a throwaway key, no agent or passphrase needed.
-      const key = path.join(keys, "id_ed25519");
-      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "release", "-f", key]);
-      const allowed = path.join(keys, "allowed_signers");
-      const pub = await readFile(`${key}.pub`, "utf8");
-      await writeFile(allowed, `test@shipgate.invalid ${pub}`);
-      await git(p.repo.dir, "config", "gpg.format", "ssh");
-      await git(p.repo.dir, "config", "user.signingkey", `${key}.pub`);
-      await git(p.repo.dir, "config", "tag.gpgSign", "true");
-
-      const r = await p.cli(["release", "1.0.0", "--env", "production"]);
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(await git(p.repo.remote, "cat-file", "-p", "refs/tags/v1.0.0")).toContain(
-        "-----BEGIN SSH SIGNATURE-----",
-      );
-      const verified = await gitTry(
-        p.repo.dir,
-        "-c",
-        `gpg.ssh.allowedSignersFile=${allowed}`,
-        "verify-tag",
-        "v1.0.0",
-      );
-      expect(verified.code).toBe(0);
-    } finally {
-      await p.repo.remove();
-      await rm(keys, { recursive: true, force: true });
-    }
-  });
-
-  it("when git is set to sign tags but cannot then the release stops, the local tag deleted, before anything is public", async () => {
-    const p = await makeReleaseProject(api, undefined);
-    try {
-      await git(p.repo.dir, "config", "gpg.format", "ssh");
-      await git(p.repo.dir, "config", "user.signingkey", "/nonexistent/shipgate-key.pub");
-      await git(p.repo.dir, "config", "tag.gpgSign", "true");
-      const r = await p.cli(["release", "1.0.0", "--env", "production"]);
-      // git 2.39 exits 0 here and writes ssh-keygen's error where the signature belongs.
-      expect(r.code, r.stdout + r.stderr).toBe(3);
-      expect(r.stdout + r.stderr).toContain("holds no signature");
-      expect(r.stdout + r.stderr).toContain("the local tag was deleted");
-      expect(await gitTry(p.repo.dir, "rev-parse", "--verify", "refs/tags/v1.0.0")).toMatchObject({
-        code: 128,
-      });
-      expect(await git(p.repo.remote, "tag", "--list")).toBe("");
-    } finally {
-      await p.repo.remove();
-    }
   });
 
   it("when release gets --shard then exit 2", async () => {
