@@ -18,8 +18,9 @@ import { gateHash } from "./hash.js";
  * and pushes exactly that ref to `release.remote`. Because every run
  * creates a new ref and never updates one, two rehearsals pushing at once
  * can never reject each other (no fast-forward race, unlike a shared notes
- * ref or branch). A release fetches `refs/shipgate/rehearsals/*` from the
- * remote into the same local names and reads every entry. The refs live
+ * ref or branch). A release fetches its environment's folder,
+ * `refs/shipgate/rehearsals/<environment>/*`, from the remote into the same
+ * local names and reads every entry there. The refs live
  * outside refs/heads and refs/tags, so clones, `--tags` pushes and branch
  * listings never see them. They accumulate: one small commit per rehearsal;
  * deleting old ones on the remote is safe (a release only needs the newest
@@ -170,26 +171,34 @@ async function writeCommit(
   return { oid: commit.stdout.trim() };
 }
 
-/** Fetches every rehearsal ref from the remote; the local copies are kept when it fails. */
+/**
+ * Fetches the rehearsal refs of one environment from the remote (only its
+ * folder: records of other environments never count for it); the local
+ * copies are kept when it fails.
+ */
 async function fetchRecords(
   cwd: string,
   remote: string,
   env: NodeJS.ProcessEnv,
+  environment: string,
 ): Promise<string | undefined> {
-  const r = await git(cwd, env, [
-    "fetch",
-    "--quiet",
-    "--no-tags",
-    remote,
-    `+${RECORD_PREFIX}/*:${RECORD_PREFIX}/*`,
-  ]);
+  const refs = `${RECORD_PREFIX}/${refSegment(environment)}/*`;
+  const r = await git(cwd, env, ["fetch", "--quiet", "--no-tags", remote, `+${refs}:${refs}`]);
   return failed(r) ? why(r) : undefined;
 }
 
-/** Every entry of every rehearsal ref in the local repository. */
-export async function readRecords(cwd: string, env?: NodeJS.ProcessEnv): Promise<RehearsalEntry[]> {
+/** Every entry of the rehearsal refs in the local repository, of one environment's folder when given. */
+export async function readRecords(
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+  environment?: string,
+): Promise<RehearsalEntry[]> {
   const genv = gitEnv(env);
-  const refs = await git(cwd, genv, ["for-each-ref", "--format=%(refname)", `${RECORD_PREFIX}/`]);
+  const prefix =
+    environment === undefined
+      ? `${RECORD_PREFIX}/`
+      : `${RECORD_PREFIX}/${refSegment(environment)}/`;
+  const refs = await git(cwd, genv, ["for-each-ref", "--format=%(refname)", prefix]);
   if (failed(refs)) throw new Error(`cannot list rehearsal records: ${why(refs)}`);
   const names = refs.stdout.split("\n").filter(Boolean);
   if (names.length === 0) return [];
@@ -255,9 +264,9 @@ export async function missingRehearsals(opts: {
   env?: NodeJS.ProcessEnv;
 }): Promise<Array<{ gate: string; file: string; reason: string }>> {
   const env = gitEnv(opts.env);
-  const fetchError = await fetchRecords(opts.cwd, opts.remote, env);
   const environment = opts.plan.environment.name;
-  const entries = (await readRecords(opts.cwd, opts.env)).filter(
+  const fetchError = await fetchRecords(opts.cwd, opts.remote, env, environment);
+  const entries = (await readRecords(opts.cwd, opts.env, environment)).filter(
     (e) => e.environment === environment,
   );
   const missing: Array<{ gate: string; file: string; reason: string }> = [];

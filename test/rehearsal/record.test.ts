@@ -132,6 +132,11 @@ describe("the rehearsal record", () => {
     expect(await git(laptop, "for-each-ref", "refs/shipgate/rehearsals/production/")).toMatch(
       /refs\/shipgate\/rehearsals\/production\/\d{8}T\d{6}Z-[0-9a-f]{8}/,
     );
+
+    // A release fetches its environment's folder only: other records never count for it.
+    expect((await rehearse(ci, "staging")).pushed.ok).toBe(true);
+    expect(await missingIn(laptop)).toEqual([]);
+    expect(await git(laptop, "for-each-ref", "refs/shipgate/rehearsals/staging/")).toBe("");
   });
 
   it("when the gate file, a schema it references or the host changes then the rehearsal no longer counts", async () => {
