@@ -194,9 +194,27 @@ export class JsonByteParser {
 
   #string(bytes: Buffer, at: number): number {
     const start = at + 1;
-    let flags = 0;
-    let i = start;
+    const i = this.#scanString(bytes, start, 0);
+    if (i >= bytes.length) {
+      this.#hold(STRING_TOKEN, bytes, start, this.#offset + start);
+      return -1;
+    }
+    const flags = this.#stringFlags;
+    if (flags === 0 && (this.#state === KEY || this.#state === KEY_OR_CLOSE)) {
+      this.#key = this.#keys.key(bytes, start, i);
+      this.#state = COLON;
+    } else this.#addString(stringText(bytes, start, i, flags, this.#offset));
+    return i + 1;
+  }
+
+  /**
+   * Scans string bytes from `from` to the closing quote; returns its index, or
+   * an index at or past the chunk's end when the string goes on (past it when
+   * the chunk ended inside an escape). Leaves what it saw in #stringFlags.
+   */
+  #scanString(bytes: Buffer, from: number, flags: number): number {
     const length = bytes.length;
+    let i = from;
     while (i < length) {
       const kind = IN_STRING[bytes[i]!];
       if (kind === 0) i++;
@@ -209,17 +227,9 @@ export class JsonByteParser {
         i++;
       } else throw new JsonSyntaxError(this.#offset + i, false);
     }
-    if (i >= length) {
-      this.#hold(STRING_TOKEN, bytes, start, this.#offset + start);
-      this.#stringFlags = flags;
-      this.#escapeSplit = i > length;
-      return -1;
-    }
-    if (flags === 0 && (this.#state === KEY || this.#state === KEY_OR_CLOSE)) {
-      this.#key = this.#keys.key(bytes, start, i);
-      this.#state = COLON;
-    } else this.#addString(stringText(bytes, start, i, flags, this.#offset));
-    return i + 1;
+    this.#stringFlags = flags;
+    this.#escapeSplit = i > length;
+    return i;
   }
 
   #addString(text: string): void {
@@ -272,28 +282,13 @@ export class JsonByteParser {
       this.#add(bareValue(this.#carry, 0, this.#carryLength, this.#tokenStart));
       return i;
     }
-    if (this.#escapeSplit) i++;
-    let flags = this.#stringFlags;
-    while (i < length) {
-      const kind = IN_STRING[bytes[i]!];
-      if (kind === 0) i++;
-      else if (kind === QUOTE) break;
-      else if (kind === BACKSLASH) {
-        flags |= HAS_ESCAPE;
-        i += 2;
-      } else if (kind === HIGH) {
-        flags |= HAS_HIGH;
-        i++;
-      } else throw new JsonSyntaxError(this.#offset + i, false);
-    }
+    i = this.#scanString(bytes, this.#escapeSplit ? from + 1 : from, this.#stringFlags);
     this.#append(bytes, from, Math.min(i, length));
-    if (i >= length) {
-      this.#stringFlags = flags;
-      this.#escapeSplit = i > length;
-      return -1;
-    }
+    if (i >= length) return -1;
     this.#token = NO_TOKEN;
-    this.#addString(stringText(this.#carry, 0, this.#carryLength, flags, this.#tokenStart));
+    this.#addString(
+      stringText(this.#carry, 0, this.#carryLength, this.#stringFlags, this.#tokenStart),
+    );
     return i + 1;
   }
 }
