@@ -96,9 +96,8 @@ export class Git {
     return (await this.read(["config", "--bool", "tag.gpgSign"])) === "true";
   }
 
-  /** Creates an annotated (signed when configured) tag with the message from stdin. */
-  async createTag(tag: string, commit: string, message: string): Promise<ExecResult> {
-    const sign = await this.signsTags();
+  /** Creates an annotated tag, signed when asked, with the message from stdin. */
+  createTag(tag: string, commit: string, message: string, sign: boolean): Promise<ExecResult> {
     return this.run(["tag", sign ? "-s" : "-a", "-F", "-", "--", tag, commit], { input: message });
   }
 

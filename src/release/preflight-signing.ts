@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { exec } from "../util/exec.js";
+import type { Git } from "./git.js";
 import { type CheckOutcome, fail, inRepo, ok, type PreflightCheck } from "./preflight-check.js";
 
 const TURN_OFF = "or turn tag signing off: git config tag.gpgSign false";
@@ -19,7 +20,7 @@ export const SIGNING_CHECK: PreflightCheck = {
     if (!(await ctx.git.signsTags())) return ok("off: tag.gpgSign is not set");
     const format = (await ctx.git.read(["config", "gpg.format"])) ?? "openpgp";
     const key = await ctx.git.read(["config", "user.signingkey"]);
-    if (format === "ssh") return sshKey(key, ctx.git.cwd, await hasKeyCommand(ctx.git));
+    if (format === "ssh") return sshKey(ctx.git, key);
     if (format === "openpgp") {
       const program = (await ctx.git.read(["config", "gpg.program"])) ?? "gpg";
       return gpgKey(program, key, ctx.git.cwd, ctx.git.env);
@@ -28,17 +29,9 @@ export const SIGNING_CHECK: PreflightCheck = {
   },
 };
 
-async function hasKeyCommand(git: { read(args: string[]): Promise<string | undefined> }) {
-  return (await git.read(["config", "gpg.ssh.defaultKeyCommand"])) !== undefined;
-}
-
-async function sshKey(
-  key: string | undefined,
-  cwd: string,
-  keyCommand: boolean,
-): Promise<CheckOutcome> {
+async function sshKey(git: Git, key: string | undefined): Promise<CheckOutcome> {
   if (key === undefined)
-    return keyCommand
+    return (await git.read(["config", "gpg.ssh.defaultKeyCommand"])) !== undefined
       ? ok("ssh, key from gpg.ssh.defaultKeyCommand")
       : fail(
           "tag.gpgSign is set with gpg.format ssh, but user.signingkey is not",
@@ -48,7 +41,7 @@ async function sshKey(
   if (key.startsWith("key::") || key.startsWith("ssh-")) return ok("ssh, literal key");
   const file = key.startsWith("~/")
     ? path.join(os.homedir(), key.slice(2))
-    : path.resolve(cwd, key);
+    : path.resolve(git.cwd, key);
   try {
     await stat(file);
     return ok(`ssh key ${key}`);

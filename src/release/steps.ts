@@ -46,12 +46,14 @@ export function plannedSteps(ctx: ReleaseContext): StepRecord[] {
 export type StepRun = { ok: true; detail: string } | { ok: false; detail: string };
 
 export async function createTag(ctx: ReleaseContext, message: string): Promise<StepRun> {
-  const r = await ctx.git.createTag(ctx.tag!, ctx.head!, message);
+  // Signed when git is configured to sign tags (tag.gpgSign).
+  const sign = await ctx.git.signsTags();
+  const r = await ctx.git.createTag(ctx.tag!, ctx.head!, message, sign);
   if (r.exitCode !== 0)
     return { ok: false, detail: `could not create the tag: ${describeFailure(r)}` };
   if (!(await ctx.git.isAnnotated(ctx.tag!)))
     return { ok: false, detail: `tag ${ctx.tag} is not annotated` };
-  if (await ctx.git.signsTags()) {
+  if (sign) {
     const unsigned = await unsignedTag(ctx, r.stderr);
     if (unsigned) return unsigned;
   }
