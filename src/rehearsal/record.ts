@@ -98,12 +98,17 @@ function refSegment(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
 }
 
+/** The folder of one environment's rehearsal refs, with its trailing slash. */
+function recordFolder(environment: string): string {
+  return `${RECORD_PREFIX}/${refSegment(environment)}/`;
+}
+
 function newRefName(environment: string, at: Date): string {
   const stamp = at
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "Z");
-  return `${RECORD_PREFIX}/${refSegment(environment)}/${stamp}-${randomBytes(4).toString("hex")}`;
+  return `${recordFolder(environment)}${stamp}-${randomBytes(4).toString("hex")}`;
 }
 
 /** Writes the entries as one commit under a new ref and pushes that ref alone. */
@@ -182,7 +187,7 @@ async function fetchRecords(
   env: NodeJS.ProcessEnv,
   environment: string,
 ): Promise<string | undefined> {
-  const refs = `${RECORD_PREFIX}/${refSegment(environment)}/*`;
+  const refs = `${recordFolder(environment)}*`;
   const r = await git(cwd, env, ["fetch", "--quiet", "--no-tags", remote, `+${refs}:${refs}`]);
   return failed(r) ? why(r) : undefined;
 }
@@ -194,10 +199,7 @@ export async function readRecords(
   environment?: string,
 ): Promise<RehearsalEntry[]> {
   const genv = gitEnv(env);
-  const prefix =
-    environment === undefined
-      ? `${RECORD_PREFIX}/`
-      : `${RECORD_PREFIX}/${refSegment(environment)}/`;
+  const prefix = environment === undefined ? `${RECORD_PREFIX}/` : recordFolder(environment);
   const refs = await git(cwd, genv, ["for-each-ref", "--format=%(refname)", prefix]);
   if (failed(refs)) throw new Error(`cannot list rehearsal records: ${why(refs)}`);
   const names = refs.stdout.split("\n").filter(Boolean);
