@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { ChalkInstance } from "chalk";
-import { DEFAULT_CONFIG } from "../config/load-config.js";
+import { configFile } from "../config/load-config.js";
 import { ExitCode } from "../errors.js";
 import { hasIrreversibleBegun } from "./errors.js";
 import type { PlannedGate } from "../plan/plan.js";
@@ -64,7 +64,7 @@ export async function openSession(opts: CommonOptions): Promise<Session> {
       ? (gates) => gates.filter((g) => shardOf(g.gate.name, shard.total) === shard.index)
       : undefined,
     shardLabel: shard ? `${shard.index}/${shard.total}` : undefined,
-    configDir: path.dirname(path.resolve(opts.config ?? DEFAULT_CONFIG)),
+    configDir: path.dirname(configFile(opts.config)),
     dispose() {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

@@ -8,12 +8,17 @@ import { loadYamlFile } from "./yaml-source.js";
 
 export const DEFAULT_CONFIG = "shipgate.yaml";
 
+/** Where the config file is: `--config PATH` (or shipgate.yaml) from the working directory. */
+export function configFile(configPath = DEFAULT_CONFIG, cwd = process.cwd()): string {
+  return path.resolve(cwd, configPath);
+}
+
 /** Loads and validates shipgate.yaml; every problem at once, as an InputError. */
 export async function loadConfig(
   configPath = DEFAULT_CONFIG,
   cwd = process.cwd(),
 ): Promise<Config> {
-  const absolute = path.resolve(cwd, configPath);
+  const absolute = configFile(configPath, cwd);
   const display = path.relative(cwd, absolute) || configPath;
   const source = await loadYamlFile(absolute, display);
   if (source.problems.some((p) => p.code === "read")) {
