@@ -160,37 +160,14 @@ async function project(dir, url, count, pathSuffix = "") {
   await writeFile(path.join(dir, "gates", "bench.yaml"), docs.join("---\n"));
 }
 
-const floorScript = (url, count, concurrency) => `
-const url = ${JSON.stringify(url)};
+/**
+ * A floor script: `setup` defines `get(i)`, which fetches the self-test with
+ * `?n=i` and resolves to [status, body text]; `concurrency` workers share
+ * `count` requests, each body parsed and checks 21..26 tested, as a gate does.
+ */
+const floorProgram = (setup, count, concurrency) => `
+${setup}
 let next = 0, bad = 0;
-async function worker() {
-  while (next < ${count}) {
-    const i = next++;
-    const r = await fetch(url + "?n=" + i);
-    const d = await r.json();
-    const s = d.checks.slice(21, 27);
-    if (r.status !== 200 || s.length !== 6 || !s.every((c) => c.ok === true)) bad++;
-  }
-}
-await Promise.all(Array.from({ length: ${concurrency} }, worker));
-process.exit(bad ? 1 : 0);
-`;
-
-/** The cheapest Node client: node:http with keep-alive sockets, no fetch layers. */
-const httpFloorScript = (url, count, concurrency) => `
-import http from "node:http";
-const url = new URL(${JSON.stringify(url)});
-const agent = new http.Agent({ keepAlive: true, maxSockets: ${concurrency} });
-let next = 0, bad = 0;
-const get = (i) =>
-  new Promise((resolve, reject) => {
-    const req = http.get({ host: url.hostname, port: url.port, path: url.pathname + "?n=" + i, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve([res.statusCode, Buffer.concat(chunks).toString("utf8")]));
-    });
-    req.on("error", reject);
-  });
 async function worker() {
   while (next < ${count}) {
     const [status, text] = await get(next++);
@@ -202,21 +179,48 @@ await Promise.all(Array.from({ length: ${concurrency} }, worker));
 process.exit(bad ? 1 : 0);
 `;
 
+/** The smallest Node script: global fetch. */
+const floorScript = (url, count, concurrency) =>
+  floorProgram(
+    `const get = async (i) => {
+  const r = await fetch(${JSON.stringify(url)} + "?n=" + i);
+  return [r.status, await r.text()];
+};`,
+    count,
+    concurrency,
+  );
+
+/** The cheapest Node client: node:http with keep-alive sockets, no fetch layers. */
+const httpFloorScript = (url, count, concurrency) =>
+  floorProgram(
+    `import http from "node:http";
+const url = new URL(${JSON.stringify(url)});
+const agent = new http.Agent({ keepAlive: true, maxSockets: ${concurrency} });
+const get = (i) =>
+  new Promise((resolve, reject) => {
+    const req = http.get({ host: url.hostname, port: url.port, path: url.pathname + "?n=" + i, agent }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve([res.statusCode, Buffer.concat(chunks).toString("utf8")]));
+    });
+    req.on("error", reject);
+  });`,
+    count,
+    concurrency,
+  );
+
 /** undici's own request API, shipgate's HTTP client, with nothing of shipgate around it. */
-const undiciFloorScript = (url, count, concurrency) => `
-import { Agent, request } from ${JSON.stringify(pathToFileURL(path.join(ROOT, "node_modules/undici/index.js")).href)};
+const undiciFloorScript = (url, count, concurrency) =>
+  floorProgram(
+    `import { Agent, request } from ${JSON.stringify(pathToFileURL(path.join(ROOT, "node_modules/undici/index.js")).href)};
 const dispatcher = new Agent({ connections: ${concurrency} });
-let next = 0, bad = 0;
-async function worker() {
-  while (next < ${count}) {
-    const r = await request(${JSON.stringify(url)} + "?n=" + next++, { dispatcher });
-    const s = JSON.parse(await r.body.text()).checks.slice(21, 27);
-    if (r.statusCode !== 200 || s.length !== 6 || !s.every((c) => c.ok === true)) bad++;
-  }
-}
-await Promise.all(Array.from({ length: ${concurrency} }, worker));
-process.exit(bad ? 1 : 0);
-`;
+const get = async (i) => {
+  const r = await request(${JSON.stringify(url)} + "?n=" + i, { dispatcher });
+  return [r.statusCode, await r.body.text()];
+};`,
+    count,
+    concurrency,
+  );
 
 const bigFloorScript = (url) => `
 const res = await fetch(${JSON.stringify(url)});
