@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expandGlobs } from "../config/glob.js";
-import { loadConfig } from "../config/load-config.js";
+import { configFile, loadConfig } from "../config/load-config.js";
 import { loadGates } from "../config/load-gates.js";
 import type { Config, Gate } from "../config/model.js";
 import { formatProblem, InputError, type Problem, problem } from "../errors.js";
@@ -170,7 +170,7 @@ function otherConfigLoader(dir: string): (configPath: string) => Promise<OtherCo
     return { config: other.config, gates: other.gates };
   };
   return (configPath) => {
-    const file = path.resolve(dir, configPath);
+    const file = configFile(configPath, dir);
     let found = loaded.get(file);
     if (!found) {
       found = load(file);

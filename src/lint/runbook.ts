@@ -1,5 +1,6 @@
 import path from "node:path";
 import { expandGlobs, isGlob } from "../config/glob.js";
+import { configFile } from "../config/load-config.js";
 import type { Config, Gate, Step } from "../config/model.js";
 import { type Problem, problem } from "../errors.js";
 import { codeLines, findUrls, type FoundUrl, shipgateInvocations } from "./markdown.js";
@@ -184,7 +185,8 @@ async function checkCommand(
   const configPath = parsed.opts.config;
   if (
     typeof configPath === "string" &&
-    path.resolve(config.dir, configPath) !== path.resolve(config.dir, config.file)
+    // Runbook commands run from the config folder; config.file is named from the working directory.
+    configFile(configPath, config.dir) !== path.join(config.dir, path.basename(config.file))
   ) {
     if (!input.loadConfig || configPath.includes("$")) return [];
     const other = await input.loadConfig(configPath);
