@@ -11,23 +11,12 @@ import { constants } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { chmod, mkdir, open, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
 import { git, gitTry } from "../helpers/git.js";
-import { startRegistry, type TestRegistry } from "../helpers/registry.js";
-import { type Api, makeReleaseProject, type ReleaseProject, startApi } from "../release/fixture.js";
+import { makeReleaseProject, type ReleaseProject, useReleaseServers } from "../release/fixture.js";
 
-let registry: TestRegistry;
-let api: Api;
-
-beforeAll(async () => {
-  registry = await startRegistry();
-  api = await startApi();
-});
-afterAll(async () => {
-  await api?.server.close();
-  await registry?.stop();
-});
+const servers = useReleaseServers();
 
 type Point = "preflight" | "gates" | "after-tag" | "publish" | "push";
 
@@ -148,7 +137,7 @@ async function state(p: ReleaseProject): Promise<State> {
   return {
     localTag: await hasRef(p.repo.dir, `refs/tags/${TAG}`),
     remoteTag: await hasRef(p.repo.remote, `refs/tags/${TAG}`),
-    published: (await registry.versions(p.name)).includes("1.0.0"),
+    published: (await servers.registry.versions(p.name)).includes("1.0.0"),
   };
 }
 
@@ -163,9 +152,9 @@ async function interruptAt(
   if (point === "gates") {
     let release!: () => void;
     const arrived = new Promise<void>((resolve) => {
-      api.onHeld = resolve;
+      servers.api.onHeld = resolve;
     });
-    api.hold = new Promise<void>((resolve) => {
+    servers.api.hold = new Promise<void>((resolve) => {
       release = resolve;
     });
     try {
@@ -177,8 +166,8 @@ async function interruptAt(
         },
       });
     } finally {
-      api.hold = undefined;
-      api.onHeld = undefined;
+      servers.api.hold = undefined;
+      servers.api.onHeld = undefined;
       release();
     }
   }
@@ -238,7 +227,7 @@ describe("when a release is interrupted at a step boundary", { timeout: 240_000 
     "then at %s after %s the state is what the report says, and a rerun completes or refuses cleanly",
     async (label, signalLabel, point, twice) => {
       const signal = signalLabel.startsWith("SIGTERM") ? "SIGTERM" : "SIGINT";
-      const p = await makeReleaseProject(api, registry);
+      const p = await makeReleaseProject(servers.api, servers.registry);
       try {
         const head = await p.repo.head();
         const r = await interruptAt(p, point, signal, twice);

@@ -1,24 +1,12 @@
 import { existsSync } from "node:fs";
 import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { git, gitTry } from "../helpers/git.js";
-import { startRegistry, type TestRegistry } from "../helpers/registry.js";
-import { type Api, makeReleaseProject, startApi } from "./fixture.js";
+import { makeReleaseProject, useReleaseServers } from "./fixture.js";
 import { installPublishGate } from "./npm-shim.js";
 
-let registry: TestRegistry;
-let api: Api;
-
-beforeAll(async () => {
-  registry = await startRegistry();
-  api = await startApi();
-});
-
-afterAll(async () => {
-  await api?.server.close();
-  await registry?.stop();
-});
+const servers = useReleaseServers();
 
 const hasTag = async (repo: string, tag: string) =>
   (await gitTry(repo, "rev-parse", "-q", "--verify", `refs/tags/${tag}`)).code === 0;
@@ -35,20 +23,20 @@ function holdApi(): { arrived: Promise<void>; release: () => void } {
   const arrivedP = new Promise<void>((resolve) => {
     arrived = resolve;
   });
-  api.hold = new Promise<void>((resolve) => {
+  servers.api.hold = new Promise<void>((resolve) => {
     release = () => {
-      api.hold = undefined;
-      api.onHeld = undefined;
+      servers.api.hold = undefined;
+      servers.api.onHeld = undefined;
       resolve();
     };
   });
-  api.onHeld = arrived;
+  servers.api.onHeld = arrived;
   return { arrived: arrivedP, release };
 }
 
 describe("release when a step fails", { timeout: 180_000 }, () => {
   it("when npm publish fails and nothing landed then the local tag is deleted and exit 3", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     await p.repo.write(
       "package.json",
       `${JSON.stringify({ name: p.name, version: "1.0.0", scripts: { prepublishOnly: 'node -e "process.exit(7)"' } })}\n`,
@@ -60,12 +48,12 @@ describe("release when a step fails", { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/failed\s+publish/);
     expect(await hasTag(p.repo.dir, "v1.0.0")).toBe(false);
     expect(await hasTag(p.repo.remote, "v1.0.0")).toBe(false);
-    expect(await registry.versions(p.name)).toEqual([]);
+    expect(await servers.registry.versions(p.name)).toEqual([]);
     await p.repo.remove();
   });
 
   it("when the push fails after the publish then exit 3 naming the command, and running it again completes the release", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     const marker = path.join(p.repo.root, "reject-tags");
     const hook = path.join(p.repo.remote, "hooks", "pre-receive");
     await writeFile(
@@ -83,15 +71,15 @@ describe("release when a step fails", { timeout: 180_000 }, () => {
     expect(first.stdout).toContain("shipgate release 1.0.0 --env production");
     expect(await hasTag(p.repo.dir, "v1.0.0")).toBe(true);
     expect(await hasTag(p.repo.remote, "v1.0.0")).toBe(false);
-    expect(await registry.versions(p.name)).toEqual(["1.0.0"]);
+    expect(await servers.registry.versions(p.name)).toEqual(["1.0.0"]);
 
     await chmod(marker, 0o644);
     await import("node:fs/promises").then((fs) => fs.rm(marker));
-    const requests = api.server.requests.length;
+    const requests = servers.api.server.requests.length;
     const second = await p.cli(["release", "1.0.0", "--env", "production"]);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     // Published already: nothing left for the gates to protect.
-    expect(api.server.requests.length).toBe(requests);
+    expect(servers.api.server.requests.length).toBe(requests);
     expect(await git(p.repo.remote, "rev-parse", "refs/tags/v1.0.0^{commit}")).toBe(
       await p.repo.head(),
     );
@@ -105,7 +93,7 @@ describe("release when a step fails", { timeout: 180_000 }, () => {
 
 describe("release when interrupted", { timeout: 120_000 }, () => {
   it("when SIGINT arrives during the gates then exit 130 with nothing changed", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     const held = holdApi();
     try {
       const r = await p.cli(["release", "1.0.0", "--env", "production"], {
@@ -119,12 +107,12 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
     }
     expect(await hasTag(p.repo.dir, "v1.0.0")).toBe(false);
     expect(await hasTag(p.repo.remote, "v1.0.0")).toBe(false);
-    expect(await registry.versions(p.name)).toEqual([]);
+    expect(await servers.registry.versions(p.name)).toEqual([]);
     await p.repo.remove();
   });
 
   it("when SIGTERM arrives during npm publish then npm finishes, its outcome is recorded, exit 143, and a rerun finishes", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     const shim = await installPublishGate(p.repo.root);
     const pathEnv = { PATH: `${shim.bin}${path.delimiter}${process.env.PATH}` };
     let stderr = "";
@@ -144,7 +132,7 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
     expect(r.code, r.stdout + r.stderr).toBe(143);
     expect(r.stdout).toMatch(/done\s+publish/);
     expect(r.stdout).toMatch(/not run\s+push/);
-    expect(await registry.versions(p.name)).toEqual(["1.0.0"]);
+    expect(await servers.registry.versions(p.name)).toEqual(["1.0.0"]);
     expect(await hasTag(p.repo.dir, "v1.0.0")).toBe(true);
     expect(await hasTag(p.repo.remote, "v1.0.0")).toBe(false);
 
@@ -155,7 +143,7 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
   });
 
   it("when SIGINT arrives during npm publish and the publish fails then the tag is undone and exit 130", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     await p.repo.write(
       "package.json",
       `${JSON.stringify({ name: p.name, version: "1.0.0", scripts: { prepublishOnly: 'node -e "process.exit(7)"' } })}\n`,
@@ -179,14 +167,14 @@ describe("release when interrupted", { timeout: 120_000 }, () => {
     expect(r.code, r.stdout + r.stderr).toBe(130);
     expect(r.stdout).toMatch(/undone\s+tag/);
     expect(await hasTag(p.repo.dir, "v1.0.0")).toBe(false);
-    expect(await registry.versions(p.name)).toEqual([]);
+    expect(await servers.registry.versions(p.name)).toEqual([]);
     await p.repo.remove();
   });
 });
 
 describe("release lock", { timeout: 120_000 }, () => {
   it("when two releases of one repository run at once then the second is refused with exit 2", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     const held = holdApi();
     const first = p.cli(["release", "1.0.0", "--env", "production"]);
     await held.arrived;

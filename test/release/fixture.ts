@@ -1,7 +1,8 @@
 import type http from "node:http";
+import { afterAll, beforeAll } from "vitest";
 import { type CliResult, runCli } from "../helpers/cli.js";
 import { GIT_ENV, makeRepo, type TempRepo } from "../helpers/git.js";
-import type { TestRegistry } from "../helpers/registry.js";
+import { startRegistry, type TestRegistry } from "../helpers/registry.js";
 import { json, selfTest, startServer, type TestServer } from "../helpers/server.js";
 
 export const SECRET = "s3cret-Token-4f9a";
@@ -27,6 +28,20 @@ export async function startApi(): Promise<Api> {
     json(res, selfTest(api.red ? { 23: { ok: false } } : {}));
   });
   return api;
+}
+
+/** A local registry and the API, started before the calling file's tests and stopped after. */
+export function useReleaseServers(): { registry: TestRegistry; api: Api } {
+  const servers = {} as { registry: TestRegistry; api: Api };
+  beforeAll(async () => {
+    servers.registry = await startRegistry();
+    servers.api = await startApi();
+  });
+  afterAll(async () => {
+    await servers.api?.server.close();
+    await servers.registry?.stop();
+  });
+  return servers;
 }
 
 let counter = 0;

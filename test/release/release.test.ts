@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { git, gitTry } from "../helpers/git.js";
-import { startRegistry, type TestRegistry } from "../helpers/registry.js";
-import { type Api, makeReleaseProject, SECRET, startApi } from "./fixture.js";
+import { makeReleaseProject, SECRET, useReleaseServers } from "./fixture.js";
 
-let registry: TestRegistry;
-let api: Api;
+const servers = useReleaseServers();
 
-beforeAll(async () => {
-  registry = await startRegistry();
-  api = await startApi();
-  console.log(`verdaccio answered /-/ping after ${registry.startupMs} ms`);
-});
-
-afterAll(async () => {
-  await api?.server.close();
-  await registry?.stop();
+beforeAll(() => {
+  console.log(`verdaccio answered /-/ping after ${servers.registry.startupMs} ms`);
 });
 
 describe("shipgate release", { timeout: 120_000 }, () => {
   it("when every gate is green then the annotated tag with the evidence is on the remote and the package on the registry", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     const head = await p.repo.head();
     const r = await p.cli(["release", "1.0.0", "--env", "production"]);
     expect(r.stderr + r.stdout).toContain("released");
@@ -28,23 +19,23 @@ describe("shipgate release", { timeout: 120_000 }, () => {
     expect(await git(p.repo.remote, "rev-parse", "refs/tags/v1.0.0^{commit}")).toBe(head);
     const message = await git(p.repo.remote, "cat-file", "-p", "refs/tags/v1.0.0");
     expect(message).toContain("environment: production");
-    expect(message).toContain(api.server.url);
+    expect(message).toContain(servers.api.server.url);
     expect(message).toContain("self-test prongs");
     expect(message).toContain(head);
     expect(message).not.toContain(SECRET);
-    expect(await registry.versions(p.name)).toEqual(["1.0.0"]);
+    expect(await servers.registry.versions(p.name)).toEqual(["1.0.0"]);
     await p.repo.remove();
   });
 
   it("when a gate is red then exit 1 and there is no tag anywhere and nothing is published", async () => {
-    const p = await makeReleaseProject(api, registry);
-    api.red = true;
+    const p = await makeReleaseProject(servers.api, servers.registry);
+    servers.api.red = true;
     try {
       const r = await p.cli(["release", "1.0.0", "--env", "production"]);
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toContain("release refused");
     } finally {
-      api.red = false;
+      servers.api.red = false;
     }
     expect(
       (await gitTry(p.repo.dir, "rev-parse", "-q", "--verify", "refs/tags/v1.0.0")).code,
@@ -52,12 +43,12 @@ describe("shipgate release", { timeout: 120_000 }, () => {
     expect(
       (await gitTry(p.repo.remote, "rev-parse", "-q", "--verify", "refs/tags/v1.0.0")).code,
     ).not.toBe(0);
-    expect(await registry.versions(p.name)).toEqual([]);
+    expect(await servers.registry.versions(p.name)).toEqual([]);
     await p.repo.remove();
   });
 
   it("when a gate sends a secret header then the secret is in no tag message, output or report", async () => {
-    const p = await makeReleaseProject(api, undefined);
+    const p = await makeReleaseProject(servers.api, undefined);
     const r = await p.cli([
       "release",
       "2.0.0",
@@ -70,7 +61,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
       "json",
     ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(api.authHeaders).toContain(`Bearer ${SECRET}`);
+    expect(servers.api.authHeaders).toContain(`Bearer ${SECRET}`);
     const message = await git(p.repo.remote, "cat-file", "-p", "refs/tags/v2.0.0");
     expect(message).toContain("self-test prongs");
     expect(message).not.toContain(SECRET);
@@ -79,7 +70,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
   });
 
   it("when --dry-run then no tag, branch or registry state changes apart from the rehearsal record", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     const before = await p.repo.refs();
     const r = await p.cli(["release", "1.0.0", "--env", "production", "--dry-run"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -88,12 +79,12 @@ describe("shipgate release", { timeout: 120_000 }, () => {
     expect(r.stdout).toContain("git push origin refs/tags/v1.0.0:refs/tags/v1.0.0");
     expect(r.stdout).toContain(`npm publish --tag latest --access public: ${p.name}@1.0.0`);
     expect(await p.repo.refs()).toEqual(before);
-    expect(await registry.versions(p.name)).toEqual([]);
+    expect(await servers.registry.versions(p.name)).toEqual([]);
     await p.repo.remove();
   });
 
   it("when rehearse runs without VERSION then the version-specific checks are listed as skipped", async () => {
-    const p = await makeReleaseProject(api, registry);
+    const p = await makeReleaseProject(servers.api, servers.registry);
     const r = await p.cli(["rehearse", "--env", "production", "--reporter", "json"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as {
@@ -117,7 +108,7 @@ describe("shipgate release", { timeout: 120_000 }, () => {
   });
 
   it("when release gets --shard then exit 2", async () => {
-    const p = await makeReleaseProject(api, undefined);
+    const p = await makeReleaseProject(servers.api, undefined);
     const r = await p.cli(["release", "1.0.0", "--env", "production", "--shard", "1/2"]);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     await p.repo.remove();
